@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { commands } from './commands/index.js';
+import { reportFailure } from './output.js';
+
+const program = new Command();
+program
+  .name('detkit')
+  .description('Datasets, evaluation, inference and serving for object detectors and image classifiers.')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+for (const register of commands) register(program);
+
+program.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = e as { code?: string; exitCode?: number };
+  if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
+    process.exitCode = err.exitCode ?? 2;
+  } else {
+    process.exitCode = reportFailure(e);
+  }
+}

@@ -1,0 +1,5 @@
+/** The environment-free core: runs in Node and in the browser. */
+export * from './dataset.js';
+export * from './errors.js';
+export * from './files.js';
+export * from './paths.js';

@@ -1,0 +1,9 @@
+/** Registers the built-in formats. Add a format by importing it here. */
+import { registerFormat } from './registry.js';
+
+const builtin = [] as const;
+for (const format of builtin) registerFormat(format);
+
+export type { DatasetFormat, Detected, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';
+export { describeLoss, type LossItem, type LossReport, lossReport, mergeLoss } from './loss.js';
+export { detectFormat, detectFormats, getFormat, listFormats, registerFormat } from './registry.js';

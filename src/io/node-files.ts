@@ -1,0 +1,183 @@
+/**
+ * FileAccess on node:fs — the edge where the environment-free core meets the disk.
+ */
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DetkitError } from '../core/errors.js';
+import type { ByteSink, FileAccess, FileEntry, FileStat } from '../core/files.js';
+
+function ioError(path: string, e: unknown): DetkitError {
+  const err = e as NodeJS.ErrnoException;
+  const what =
+    err.code === 'ENOENT'
+      ? 'no such file or folder'
+      : err.code === 'EACCES'
+        ? 'permission denied'
+        : err.code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : err.code === 'ENOTDIR'
+            ? 'a parent is not a folder'
+            : (err.message ?? String(e));
+  return new DetkitError(what, { file: path });
+}
+
+async function guard<T>(path: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof DetkitError) throw e;
+    throw ioError(path, e);
+  }
+}
+
+export class NodeFiles implements FileAccess {
+  readText(path: string): Promise<string> {
+    return guard(path, () => fsp.readFile(path, 'utf8'));
+  }
+
+  readBytes(path: string): Promise<Uint8Array> {
+    return guard(path, async () => new Uint8Array(await fsp.readFile(path)));
+  }
+
+  readHead(path: string, length: number): Promise<Uint8Array> {
+    return guard(path, async () => {
+      const handle = await fsp.open(path, 'r');
+      try {
+        const buffer = new Uint8Array(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, 0);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+
+  async *readLines(path: string): AsyncIterable<string> {
+    const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    const opened = new Promise<void>((ok, fail) => {
+      stream.once('open', () => ok());
+      stream.once('error', fail);
+    });
+    await guard(path, () => opened);
+    const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+    try {
+      for await (const line of lines) yield line;
+    } catch (e) {
+      throw ioError(path, e);
+    }
+  }
+
+  async *readChunks(path: string): AsyncIterable<Uint8Array> {
+    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    try {
+      for await (const chunk of stream) yield new Uint8Array(chunk as Buffer);
+    } catch (e) {
+      throw ioError(path, e);
+    }
+  }
+
+  async stat(path: string): Promise<FileStat | null> {
+    try {
+      const s = await fsp.stat(path);
+      return { isDirectory: s.isDirectory(), size: s.size };
+    } catch {
+      return null;
+    }
+  }
+
+  list(dir: string): Promise<FileEntry[]> {
+    return guard(dir, async () => {
+      const entries = await fsp.readdir(dir, { withFileTypes: true });
+      const out: FileEntry[] = [];
+      for (const e of entries) {
+        let isDirectory = e.isDirectory();
+        if (e.isSymbolicLink()) isDirectory = (await this.stat(join(dir, e.name)))?.isDirectory ?? false;
+        out.push({ name: e.name, isDirectory });
+      }
+      return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    });
+  }
+
+  writeText(path: string, text: string): Promise<void> {
+    return guard(path, async () => {
+      await fsp.mkdir(dirname(path), { recursive: true });
+      await fsp.writeFile(path, text);
+    });
+  }
+
+  writeBytes(path: string, bytes: Uint8Array): Promise<void> {
+    return guard(path, async () => {
+      await fsp.mkdir(dirname(path), { recursive: true });
+      await fsp.writeFile(path, bytes);
+    });
+  }
+
+  openWriter(path: string): Promise<ByteSink> {
+    return guard(path, async () => {
+      await fsp.mkdir(dirname(path), { recursive: true });
+      const stream = createWriteStream(path);
+      let failure: unknown;
+      stream.on('error', (e) => {
+        failure = e;
+      });
+      return {
+        write(chunk: string | Uint8Array): Promise<void> {
+          if (failure) return Promise.reject(ioError(path, failure));
+          if (stream.write(chunk)) return Promise.resolve();
+          return new Promise((ok, fail) => {
+            stream.once('drain', ok);
+            stream.once('error', (e) => fail(ioError(path, e)));
+          });
+        },
+        close(): Promise<void> {
+          return new Promise((ok, fail) => {
+            if (failure) return fail(ioError(path, failure));
+            stream.end((e?: Error | null) => (e ? fail(ioError(path, e)) : ok()));
+          });
+        },
+      };
+    });
+  }
+
+  copyFile(from: string, to: string): Promise<void> {
+    return guard(to, async () => {
+      await fsp.mkdir(dirname(to), { recursive: true });
+      try {
+        await fsp.link(resolve(from), to);
+      } catch {
+        await fsp.copyFile(from, to);
+      }
+    });
+  }
+
+  mkdir(path: string): Promise<void> {
+    return guard(path, async () => {
+      await fsp.mkdir(path, { recursive: true });
+    });
+  }
+}
+
+export const nodeFiles = new NodeFiles();
+
+/**
+ * Runs `write(stagingPath)` against a temporary sibling of `target`, then moves it into place,
+ * so a failure never leaves a half-written output.
+ */
+export async function writeAtomically<T>(target: string, write: (stagingPath: string) => Promise<T>): Promise<T> {
+  const abs = resolve(target);
+  const staging = join(dirname(abs), `.${abs.slice(dirname(abs).length + 1)}.detkit-${process.pid}-${Date.now()}`);
+  try {
+    const result = await write(staging);
+    const existing = await nodeFiles.stat(abs);
+    if (existing?.isDirectory) {
+      // Replace folder contents entry by entry so an existing output folder keeps unrelated files out.
+      await fsp.rm(abs, { recursive: true, force: true });
+    }
+    if ((await nodeFiles.stat(staging)) !== null) await fsp.rename(staging, abs);
+    return result;
+  } catch (e) {
+    await fsp.rm(staging, { recursive: true, force: true });
+    throw e;
+  }
+}
