@@ -1,0 +1,59 @@
+/**
+ * A model family knows how one kind of exported detector wants its input and lays out its
+ * output: pre-processing (resize, letterbox, normalisation, layout) and decoding back to boxes
+ * in original-image pixels. Families are environment-free and shared by Node and the browser.
+ */
+import type { Detections } from '../core/detections.js';
+import type { RawImage } from '../core/image.js';
+import type { ModelSignature, Tensor } from '../runtime/tensor.js';
+
+export interface DetectOptions {
+  /** Drop detections scoring below this (default 0.25). */
+  scoreThreshold?: number;
+  /** NMS IoU threshold for families whose export leaves NMS outside (default 0.45). */
+  iouThreshold?: number;
+  /** Keep at most this many detections per image (default 100). */
+  maxDetections?: number;
+  classAgnostic?: boolean;
+  /** Override the model's input size [height, width] when it is dynamic. */
+  inputSize?: [number, number];
+  /** Class names by class id; default from model metadata or the family's label map. */
+  labels?: string[];
+}
+
+/** How model-input pixels map back to the original image: x_orig = (x_in - padX) / scaleX. */
+export interface ImageMapping {
+  /** Original image size. */
+  width: number;
+  height: number;
+  /** Model input size. */
+  inputWidth: number;
+  inputHeight: number;
+  scaleX: number;
+  scaleY: number;
+  padX: number;
+  padY: number;
+}
+
+export interface Prepared {
+  feeds: Record<string, Tensor>;
+  mapping: ImageMapping;
+}
+
+export interface ModelFamily {
+  name: string;
+  description: string;
+  /** 0..1: how well this family explains the model's inputs, outputs and metadata (0 = not at all). */
+  recognise(signature: ModelSignature): number;
+  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions): Prepared;
+  /** Decodes one image's outputs (batch index `batch`) to detections in original-image pixels. */
+  postprocess(
+    outputs: Record<string, Tensor>,
+    mapping: ImageMapping,
+    signature: ModelSignature,
+    options: DetectOptions,
+    batch: number,
+  ): Detections;
+  /** Class names known from the model itself or the family's convention. */
+  labels?(signature: ModelSignature): string[] | undefined;
+}
