@@ -328,6 +328,11 @@ export interface DatasetInfo {
   /** Where image files live; `ImageRecord.file` is relative to it. */
   imageRoot?: string;
   task?: DatasetTask;
+  /**
+   * Encoded bytes of images that exist only inside the annotation files (TFRecord, MNIST,
+   * CIFAR), by image id. Writers that copy images take them from here before the image root.
+   */
+  embeddedImages?: Map<ImageId, Uint8Array>;
   /** Top-level fields a format carried (COCO `info`, `licenses`, …). */
   extra?: Record<string, unknown>;
 }

@@ -1,7 +1,8 @@
 /** Registers the built-in formats. Add a format by importing it here. */
 import { registerFormat } from './registry.js';
+import { tfrecordFormat } from './tfrecord/index.js';
 
-const builtin = [] as const;
+const builtin = [tfrecordFormat];
 for (const format of builtin) registerFormat(format);
 
 export type { DatasetFormat, Detected, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';

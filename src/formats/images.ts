@@ -1,0 +1,62 @@
+/** Image bytes for writers: embedded in the dataset (TFRecord, MNIST…) or read from the image root. */
+import type { Dataset, ImageRecord } from '../core/dataset.js';
+import { DetkitError } from '../core/errors.js';
+import type { FileAccess } from '../core/files.js';
+import { isAbsolutePath, joinPath } from '../core/paths.js';
+
+/** Where an image file of `dataset` lives, or null when it is only embedded. */
+export function imagePath(dataset: Dataset, image: ImageRecord, imageRoot?: string): string {
+  if (isAbsolutePath(image.file)) return image.file;
+  const root = imageRoot ?? dataset.info.imageRoot ?? '.';
+  return joinPath(root, image.file);
+}
+
+export async function readImageBytes(
+  dataset: Dataset,
+  image: ImageRecord,
+  files: FileAccess,
+  imageRoot?: string,
+): Promise<Uint8Array> {
+  const embedded = dataset.info.embeddedImages?.get(image.id);
+  if (embedded) return embedded;
+  const path = imagePath(dataset, image, imageRoot);
+  if (!(await files.stat(path))) {
+    throw new DetkitError(`image file not found (image id ${image.id}); pass the image folder with --images`, {
+      file: path,
+    });
+  }
+  return files.readBytes(path);
+}
+
+/** Writes the image to `target`: embedded bytes are written, files are copied (or linked). */
+export async function copyImage(
+  dataset: Dataset,
+  image: ImageRecord,
+  files: FileAccess,
+  target: string,
+  imageRoot?: string,
+): Promise<void> {
+  const embedded = dataset.info.embeddedImages?.get(image.id);
+  if (embedded) return files.writeBytes(target, embedded);
+  const path = imagePath(dataset, image, imageRoot);
+  if (!(await files.stat(path))) {
+    throw new DetkitError(`image file not found (image id ${image.id})`, { file: path });
+  }
+  return files.copyFile(path, target);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight (file I/O without exhausting handles). */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
