@@ -6,7 +6,7 @@
  * denominator is the detection's area alone.
  */
 import { DetkitError } from '../../core/errors.js';
-import { checkRle, countsArea, type Rle, rleToBbox } from './rle.js';
+import { boxAndArea, type Rle } from './rle.js';
 
 /** C's fmin/fmax: a NaN argument is ignored. */
 function fmin(a: number, b: number): number {
@@ -75,17 +75,22 @@ function boxIouInto(
 
 /**
  * Mask IoU, exactly maskApi's rleIou: pairs whose tight boxes do not overlap get 0 without
- * walking the runs; a pair of masks of different sizes gets -1 (no error), as in pycocotools.
+ * looking at the runs; a pair of masks of different sizes gets -1 (no error), as in pycocotools.
+ * The masks must be valid (counts summing to h*w), as every constructor here guarantees.
  */
 export function rleIou(dt: Rle[], gt: Rle[], iscrowd: ArrayLike<number>): Float64Array {
   const m = dt.length;
   const n = gt.length;
   const crowd = crowdFlags(iscrowd, n);
-  for (const r of dt) checkRle(r);
-  for (const r of gt) checkRle(r);
   const out = new Float64Array(m * n);
   if (m === 0 || n === 0) return out;
-  boxIouInto(tightBoxes(dt), tightBoxes(gt), m, n, crowd, out);
+  const dtBoxes = new Float64Array(4 * m);
+  const gtBoxes = new Float64Array(4 * n);
+  const dtAreas = new Float64Array(m);
+  const gtAreas = new Float64Array(n);
+  for (let d = 0; d < m; d++) dtAreas[d] = boxAndArea(dt[d], dtBoxes, 4 * d);
+  for (let g = 0; g < n; g++) gtAreas[g] = boxAndArea(gt[g], gtBoxes, 4 * g);
+  boxIouInto(dtBoxes, gtBoxes, m, n, crowd, out);
   for (let g = 0; g < n; g++) {
     const G = gt[g];
     for (let d = 0; d < m; d++) {
@@ -96,51 +101,42 @@ export function rleIou(dt: Rle[], gt: Rle[], iscrowd: ArrayLike<number>): Float6
         out[o] = -1;
         continue;
       }
-      out[o] = runIou(D.counts, G.counts, crowd[g] !== 0);
+      // maskApi counts the union while walking the runs; for valid masks it is |D| + |G| - i.
+      const i = intersection(D.counts, G.counts);
+      const u = i === 0 ? 1 : crowd[g] !== 0 ? dtAreas[d] : dtAreas[d] + gtAreas[g] - i;
+      out[o] = i / u;
     }
   }
   return out;
 }
 
-function tightBoxes(rles: Rle[]): Float64Array {
-  const boxes = new Float64Array(rles.length * 4);
-  for (let i = 0; i < rles.length; i++) boxes.set(rleToBbox(rles[i]), 4 * i);
-  return boxes;
-}
-
-/** Intersection over union (or over the detection's area for a crowd) by walking both run lists. */
-function runIou(A: Uint32Array, B: Uint32Array, crowd: boolean): number {
+/** Pixels set in both masks: a two-pointer walk over the runs of 1s (odd indices). */
+function intersection(A: Uint32Array, B: Uint32Array): number {
   const ka = A.length;
   const kb = B.length;
-  let ca = ka > 0 ? A[0] : 0;
-  let cb = kb > 0 ? B[0] : 0;
-  let va = false;
-  let vb = false;
-  let a = 1;
-  let b = 1;
+  if (ka < 2 || kb < 2) return 0;
+  let ia = 1;
+  let ib = 1;
+  let sa = A[0];
+  let ea = sa + A[1];
+  let sb = B[0];
+  let eb = sb + B[1];
   let i = 0;
-  let u = 0;
-  let ct = 1;
-  while (ct > 0) {
-    const c = Math.min(ca, cb);
-    if (va || vb) {
-      u += c;
-      if (va && vb) i += c;
+  for (;;) {
+    const lo = sa > sb ? sa : sb;
+    const hi = ea < eb ? ea : eb;
+    if (hi > lo) i += hi - lo;
+    if (ea <= eb) {
+      if (ia + 2 >= ka) break;
+      sa = ea + A[ia + 1];
+      ia += 2;
+      ea = sa + A[ia];
+    } else {
+      if (ib + 2 >= kb) break;
+      sb = eb + B[ib + 1];
+      ib += 2;
+      eb = sb + B[ib];
     }
-    ca -= c;
-    if (ca === 0 && a < ka) {
-      ca = A[a++];
-      va = !va;
-    }
-    cb -= c;
-    if (cb === 0 && b < kb) {
-      cb = B[b++];
-      vb = !vb;
-    }
-    ct = ca + cb;
   }
-  i >>>= 0;
-  if (i === 0) u = 1;
-  else if (crowd) u = countsArea(A);
-  return i / (u >>> 0);
+  return i;
 }

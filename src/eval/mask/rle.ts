@@ -93,11 +93,19 @@ export function countsArea(counts: Uint32Array): number {
  * An empty mask gives [0, 0, 0, 0].
  */
 export function rleToBbox(rle: Rle): BoxXYWH {
+  const box = new Float64Array(4);
+  boxAndArea(rle, box, 0);
+  return [box[0], box[1], box[2], box[3]];
+}
+
+/** Writes rleToBbox's box at boxes[offset..offset+4) and returns the area, in one pass over the runs. */
+export function boxAndArea(rle: Rle, boxes: Float64Array, offset: number): number {
   const counts = rle.counts;
   const h = rle.h >>> 0;
   const w = rle.w >>> 0;
   const m = counts.length & ~1;
-  if (m === 0) return [0, 0, 0, 0];
+  boxes.fill(0, offset, offset + 4);
+  if (m === 0) return 0;
   if (h === 0) throw new DetkitError('cannot take the box of an RLE with zero height');
   let xs = w;
   let ys = h;
@@ -105,12 +113,16 @@ export function rleToBbox(rle: Rle): BoxXYWH {
   let ye = 0;
   let cc = 0;
   let xp = 0;
+  let area = 0;
   for (let j = 0; j < m; j++) {
-    cc = (cc + counts[j]) >>> 0;
-    const t = (cc - (j & 1)) >>> 0;
+    const c = counts[j];
+    cc = (cc + c) >>> 0;
+    const odd = j & 1;
+    area += odd * c;
+    const t = (cc - odd) >>> 0;
     const y = t % h;
     const x = (t - y) / h;
-    if ((j & 1) === 0) xp = x;
+    if (odd === 0) xp = x;
     else if (xp < x) {
       ys = 0;
       ye = h - 1;
@@ -120,7 +132,11 @@ export function rleToBbox(rle: Rle): BoxXYWH {
     if (y < ys) ys = y;
     if (y > ye) ye = y;
   }
-  return [xs, ys, (xe - xs + 1) >>> 0, (ye - ys + 1) >>> 0];
+  boxes[offset] = xs;
+  boxes[offset + 1] = ys;
+  boxes[offset + 2] = (xe - xs + 1) >>> 0;
+  boxes[offset + 3] = (ye - ys + 1) >>> 0;
+  return area >>> 0;
 }
 
 /**
