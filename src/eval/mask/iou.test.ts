@@ -41,6 +41,12 @@ test('mask IoU matches maskApi rleIou to the last bit, with crowds and size mism
   }
 });
 
+test('mask IoU matches maskApi on COCO-like polygons in a 640x480 image', () => {
+  const { h, w, polygons, iscrowd, iou } = ref.cocoSized;
+  const rles = polygons.map((p: { rle: string }) => rleFrString(p.rle, h, w));
+  assert.deepEqual(Array.from(rleIou(rles.slice(0, 20), rles.slice(20), iscrowd)), iou);
+});
+
 test('mask IoU is intersection over union, over the detection area for a crowd', () => {
   const dt = [box(0, 0, 10, 10), box(5, 0, 10, 10)];
   const gt = [box(0, 0, 10, 10), box(0, 0, 20, 20)];

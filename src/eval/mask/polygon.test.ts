@@ -57,10 +57,21 @@ test('boxes match maskApi, including negative widths and boxes past the border',
   for (const c of ref.boxes) assert.equal(rleToString(rleFrBbox(c.bbox, c.h, c.w)), c.rle, JSON.stringify(c));
 });
 
-test('a box is the polygon of its corners', () => {
+test('a box is the polygon of its corners, listed clockwise from the top left', () => {
   for (const c of ref.boxes) {
     const [x, y, w, h] = c.bbox;
-    assert.deepEqual(rleFrBbox(c.bbox, c.h, c.w), rleFrPoly([x, y, x, y + h, x + w, y + h, x + w, y], c.h, c.w));
+    assert.deepEqual(rleFrBbox(c.bbox, c.h, c.w), rleFrPoly([x, y, x + w, y, x + w, y + h, x, y + h], c.h, c.w));
+  }
+});
+
+test('the mask does not depend on the orientation of the polygon or its first vertex', () => {
+  for (const c of ref.polygons) {
+    const k = c.xy.length / 2;
+    const reversed: number[] = [];
+    for (let j = k - 1; j >= 0; j--) reversed.push(c.xy[2 * j], c.xy[2 * j + 1]);
+    const rotated = [...c.xy.slice(2), ...c.xy.slice(0, 2)];
+    assert.equal(rleToString(rleFrPoly(reversed, c.h, c.w)), c.rle);
+    assert.equal(rleToString(rleFrPoly(rotated, c.h, c.w)), c.rle);
   }
 });
 
@@ -76,4 +87,9 @@ test('NaN, infinite and out-of-int-range coordinates are rejected', () => {
 
 test('a box must have four numbers', () => {
   assert.throws(() => rleFrBbox([1, 2, 3], 8, 8), /box has 3 numbers/);
+});
+
+test('COCO-like polygons in a 640x480 image match maskApi', () => {
+  const { h, w, polygons } = ref.cocoSized;
+  for (const p of polygons) assert.equal(rleToString(rleFrPoly(p.xy, h, w)), p.rle);
 });
