@@ -7,27 +7,30 @@
 import { DetkitError } from '../../core/errors.js';
 import { checkSize, type Rle } from './rle.js';
 
+// Reused character buffer: at most 7 characters per count.
+let chars = new Uint16Array(1024);
+
 export function rleToString(rle: Rle): string {
   const counts = rle.counts;
-  const chars: number[] = [];
+  if (chars.length < 7 * counts.length) chars = new Uint16Array(14 * counts.length);
+  let p = 0;
   for (let i = 0; i < counts.length; i++) {
     let x = counts[i];
     if (i > 2) x -= counts[i - 2];
     let more = true;
     while (more) {
       let c = x & 0x1f; // low 5 bits of the two's complement, also for x beyond 32 bits
-      x = Math.floor(x / 32); // arithmetic shift of a 64-bit long
+      // Arithmetic shift of maskApi's 64-bit long; `>>` is exact once x fits in 32 bits.
+      x = x >= -2147483648 && x <= 2147483647 ? x >> 5 : Math.floor(x / 32);
       more = c & 0x10 ? x !== -1 : x !== 0;
       if (more) c |= 0x20;
-      chars.push(c + 48);
+      chars[p++] = c + 48;
     }
   }
-  return fromCharCodes(chars);
-}
-
-function fromCharCodes(codes: number[]): string {
   let s = '';
-  for (let i = 0; i < codes.length; i += 8192) s += String.fromCharCode(...codes.slice(i, i + 8192));
+  for (let i = 0; i < p; i += 8192) {
+    s += String.fromCharCode.apply(null, chars.subarray(i, Math.min(p, i + 8192)) as unknown as number[]);
+  }
   return s;
 }
 
