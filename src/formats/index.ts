@@ -1,7 +1,8 @@
 /** Registers the built-in formats. Add a format by importing it here. */
+import { coco } from './coco.js';
 import { registerFormat } from './registry.js';
 
-const builtin = [] as const;
+const builtin = [coco] as const;
 for (const format of builtin) registerFormat(format);
 
 export type { DatasetFormat, Detected, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';
