@@ -267,6 +267,7 @@ export const coco: DatasetFormat = {
     if (extname(path) !== '.json') return null;
     return sniffCoco(files, path);
   },
+  fileExtensions: ['.json'],
   read: readCoco,
   write: writeCoco,
 };
