@@ -43,7 +43,8 @@ for (const [k, blocks] of scenes.entries()) {
   for (let i = 0; i < WIDTH * HEIGHT; i++) pixels.set(BACKGROUND, i * 3);
   for (const [categoryId, x, y, w, h] of blocks) {
     const rgb = categories.find((c) => c.id === categoryId)!.rgb;
-    for (let row = y; row < y + h; row++) for (let col = x; col < x + w; col++) pixels.set(rgb, (row * WIDTH + col) * 3);
+    for (let row = y; row < y + h; row++)
+      for (let col = x; col < x + w; col++) pixels.set(rgb, (row * WIDTH + col) * 3);
     annotations.push({
       id: annotations.length + 1,
       image_id: k + 1,
