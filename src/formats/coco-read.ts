@@ -119,6 +119,7 @@ function readAnnotations(list: unknown[], base: string, file: string, into: Data
   for (let i = 0; i < list.length; i++) {
     const a = list[i];
     if (!isObject(a)) bad(file, `${base}[${i}]`, `expected an object, got ${jsonKind(a)}`);
+    // Paths are built only on failure: the happy path allocates nothing per record.
     const at = (field: string) => `${base}[${i}].${field}`;
     if (typeof a.image_id !== 'number') {
       bad(
@@ -158,19 +159,22 @@ function readAnnotations(list: unknown[], base: string, file: string, into: Data
       );
     }
     let score = Number.NaN;
-    if (a.score !== undefined) score = numberAt(file, at('score'), a.score, 'score');
+    if (typeof a.score === 'number') score = a.score;
+    else if (a.score !== undefined) numberAt(file, at('score'), a.score, 'score');
     else if (results) bad(file, at('score'), 'missing score (a results record needs one)');
     let id: number | undefined;
-    if (a.id !== undefined && !results) id = numberAt(file, at('id'), a.id, 'annotation id');
+    if (typeof a.id === 'number' && !results) id = a.id;
+    else if (a.id !== undefined && !results) numberAt(file, at('id'), a.id, 'annotation id');
     const row = t.addBox(a.image_id, categoryId, x, y, w, h, score, id);
-    if (a.area !== undefined) t.areas[row] = numberAt(file, at('area'), a.area, 'area');
+    if (typeof a.area === 'number') t.areas[row] = a.area;
+    else if (a.area !== undefined) numberAt(file, at('area'), a.area, 'area');
     const crowd = a.iscrowd;
     if (crowd !== undefined) {
       if (crowd === 1 || crowd === true) t.setCrowd(row, true);
       else if (crowd !== 0 && crowd !== false)
         bad(file, at('iscrowd'), `iscrowd must be 0 or 1, got ${jsonKind(crowd)}`);
     }
-    if (a.segmentation !== undefined) t.segmentations.set(row, segmentation(a.segmentation, file, at('segmentation')));
+    if (a.segmentation !== undefined) t.segmentations.set(row, segmentation(a.segmentation, file, at));
     let extra: Json | undefined;
     for (const key in a) {
       if (ANNOTATION_KEYS.has(key) && !(results && key === 'id')) continue;
@@ -202,26 +206,26 @@ function setAttributes(into: Dataset, row: number, attributes: Json): void {
   if (rest) t.attributes.set(row, rest);
 }
 
-function segmentation(value: unknown, file: string, path: string): Segmentation {
+function segmentation(value: unknown, file: string, at: (field: string) => string): Segmentation {
   if (Array.isArray(value)) {
     for (let k = 0; k < value.length; k++) {
       if (!Array.isArray(value[k]))
-        bad(file, `${path}[${k}]`, `a polygon must be a list of numbers, got ${jsonKind(value[k])}`);
+        bad(file, `${at('segmentation')}[${k}]`, `a polygon must be a list of numbers, got ${jsonKind(value[k])}`);
     }
     return value as number[][];
   }
   if (isObject(value)) {
     const size = value.size;
     if (!Array.isArray(size) || size.length !== 2 || typeof size[0] !== 'number' || typeof size[1] !== 'number') {
-      bad(file, `${path}.size`, `RLE size must be [height, width], got ${jsonKind(size)}`);
+      bad(file, at('segmentation.size'), `RLE size must be [height, width], got ${jsonKind(size)}`);
     }
     const counts = value.counts;
     if (typeof counts !== 'string' && !Array.isArray(counts)) {
-      bad(file, `${path}.counts`, `RLE counts must be a string or a list of numbers, got ${jsonKind(counts)}`);
+      bad(file, at('segmentation.counts'), `RLE counts must be a string or a list of numbers, got ${jsonKind(counts)}`);
     }
     return value as unknown as RLE;
   }
-  bad(file, path, `segmentation must be polygons or an RLE object, got ${jsonKind(value)}`);
+  bad(file, at('segmentation'), `segmentation must be polygons or an RLE object, got ${jsonKind(value)}`);
 }
 
 /** Box around polygons, for results records that carry only a segmentation. */
