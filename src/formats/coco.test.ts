@@ -264,3 +264,34 @@ test('a generated 200,000-box file reads every box exactly', async () => {
   for (let row = 0; row < n; row++) if (t.isCrowd(row)) crowd++;
   assert.equal(crowd, n / 1000);
 });
+
+test('a dataset with splits written to a folder gives one instances file per split, read back alike', async () => {
+  const d = await coco.read(nodeFiles, instancesPath);
+  d.images[0].split = 'train';
+  d.images[1].split = 'val';
+  d.images[2].split = 'val';
+  const dir = join(scratch(), 'out');
+  const { files, loss } = await coco.write(d, nodeFiles, dir);
+  assert.deepEqual(files, [join(dir, 'annotations/instances_train.json'), join(dir, 'annotations/instances_val.json')]);
+  assert.deepEqual(loss, []);
+  const back = await coco.read(nodeFiles, dir);
+  assert.deepEqual(
+    back.images.map((im) => [im.id, im.split]),
+    [
+      [139, 'train'],
+      [285, 'val'],
+      [632, 'val'],
+    ],
+  );
+  assert.deepEqual(Array.from(back.annotations.ids.subarray(0, 4)), [101, 102, 203, 900100581904]);
+});
+
+test('writing splits into one JSON file reports the splits as lost', async () => {
+  const d = await coco.read(nodeFiles, instancesPath);
+  d.images[0].split = 'train';
+  const { loss } = await coco.write(d, nodeFiles, join(scratch(), 'one.json'));
+  assert.deepEqual(
+    loss?.map((l) => [l.what, l.count]),
+    [['splits', 1]],
+  );
+});

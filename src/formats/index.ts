@@ -5,6 +5,7 @@ import { registerFormat } from './registry.js';
 const builtin = [coco] as const;
 for (const format of builtin) registerFormat(format);
 
+export { type CocoReadOptions, type CocoWriteOptions, coco } from './coco.js';
 export type { DatasetFormat, Detected, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';
 export { describeLoss, type LossItem, type LossReport, lossReport, mergeLoss } from './loss.js';
 export { detectFormat, detectFormats, getFormat, listFormats, registerFormat } from './registry.js';
