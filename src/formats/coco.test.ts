@@ -134,6 +134,7 @@ test('results alone: images and categories are synthesised from ids, sizes unkno
   assert.equal(d.annotations.scores[0], 0.987654321);
   assert.deepEqual(d.annotations.bbox(0), [0.30000000000000004, 20.5, 99.87654321, 50]);
   assert.deepEqual(d.info.locate?.('annotation', 2), { file: resultsPath, record: '[2]' });
+  assert.equal(d.info.imageRoot, undefined, 'results alone do not say where images are');
 });
 
 test('results with a ground truth take its images (with sizes) and categories', async () => {
@@ -147,6 +148,7 @@ test('results with a ground truth take its images (with sizes) and categories', 
     ],
   );
   assert.equal(d.categories.find((c) => c.id === 18)?.name, 'dog');
+  assert.equal(d.info.imageRoot, fixtures);
 });
 
 test('writing predictions gives a results array, byte for byte the golden one', async () => {

@@ -118,7 +118,8 @@ async function readCoco(files: FileAccess, path: string, options: CocoReadOption
   if (parts.length === 1 && parts[0].split) for (const im of dataset.images) im.split = parts[0].split;
   dataset.info.sourceFormat = 'coco';
   dataset.info.task ??= 'detection';
-  dataset.info.imageRoot ??= parts[0].root;
+  // Results alone name images by id only: there is no image folder to point at.
+  if (!parts[0].results || options.imageRoot) dataset.info.imageRoot ??= parts[0].root;
   dataset.info.locate = cocoLocator(
     parts.map((p) => ({
       file: p.file,

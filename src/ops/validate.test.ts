@@ -95,6 +95,12 @@ test('image files: missing ones and sizes disagreeing with the header', async ()
   assert.equal(headerSizes.get(0)?.height, 60);
 });
 
+test('without an image root, image files are not checked', async () => {
+  const d = dataset();
+  d.info.imageRoot = undefined;
+  assert.deepEqual((await validateDataset(d, { files: nodeFiles })).problems, []);
+});
+
 test('the fix takes sizes from headers, clips boxes and drops what cannot be repaired', async () => {
   const root = mkdtempSync(join(tmpdir(), 'detkit-validate-'));
   writeFileSync(join(root, 'a.png'), pngHeader(100, 60));

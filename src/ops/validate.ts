@@ -37,7 +37,7 @@ export interface Problem {
 export interface ValidateOptions {
   /** Check image files (existence, header size) through this; skipped when absent. */
   files?: FileAccess;
-  /** Where image files are (default: `dataset.info.imageRoot`). */
+  /** Where image files are (default: `dataset.info.imageRoot`; without either, files are not checked). */
   imageRoot?: string;
   /** Image headers read at once. */
   concurrency?: number;
@@ -140,7 +140,8 @@ async function checkImageFiles(
   report: (kind: ProblemKind, record: RecordKind, index: number, message: string) => void,
 ): Promise<void> {
   const files = options.files!;
-  const root = options.imageRoot ?? dataset.info.imageRoot ?? '.';
+  const root = options.imageRoot ?? dataset.info.imageRoot;
+  if (root === undefined) return;
   const found = await mapPool(
     dataset.images,
     options.concurrency ?? 32,
