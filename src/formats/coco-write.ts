@@ -14,10 +14,19 @@ class ChunkedWriter {
   private size = 0;
   constructor(private readonly sink: ByteSink) {}
 
-  async put(text: string): Promise<void> {
+  /** Buffers `text`; the sink sees it at the next `flush` (call it when `full`). */
+  add(text: string): void {
     this.parts.push(text);
     this.size += text.length;
-    if (this.size >= CHUNK) await this.flush();
+  }
+
+  get full(): boolean {
+    return this.size >= CHUNK;
+  }
+
+  async put(text: string): Promise<void> {
+    this.add(text);
+    if (this.full) await this.flush();
   }
 
   async flush(): Promise<void> {
@@ -105,8 +114,11 @@ async function writeArray(
   if (count === 0) return out.put('[]');
   await out.put('[\n');
   for (let i = 0; i < count; i++) {
-    await out.put(i + 1 < count ? `${line(i)},\n` : `${line(i)}\n`);
-    if (progress && (i & 0xffff) === 0) progress(i);
+    out.add(i + 1 < count ? `${line(i)},\n` : `${line(i)}\n`);
+    if (out.full) {
+      await out.flush();
+      progress?.(i + 1);
+    }
   }
   await out.put(']');
 }
