@@ -9,6 +9,7 @@
 import type { Category, ImageRecord, RLE, Segmentation } from '../core/dataset.js';
 import { Dataset } from '../core/dataset.js';
 import { DetkitError, type ErrorLocation } from '../core/errors.js';
+import { rleBbox } from './coco-rle.js';
 import { jsonKind, parseJson } from './json-text.js';
 
 type Json = Record<string, unknown>;
@@ -149,8 +150,10 @@ function readAnnotations(list: unknown[], base: string, file: string, into: Data
         const k = bbox.findIndex((v) => typeof v !== 'number');
         bad(file, `${at('bbox')}[${k}]`, `bbox values must be numbers, got ${jsonKind(bbox[k])}`);
       }
-    } else if (bbox === undefined && Array.isArray(a.segmentation)) {
-      [x, y, w, h] = polygonExtent(a.segmentation as unknown[], file, at('segmentation'));
+    } else if (bbox === undefined && a.segmentation !== undefined) {
+      // Segmentation results may omit the box; pycocotools derives it from the mask the same way.
+      const seg = segmentation(a.segmentation, file, at);
+      [x, y, w, h] = Array.isArray(seg) ? polygonExtent(seg, file, at('segmentation')) : rleBbox(seg);
     } else {
       bad(
         file,

@@ -151,6 +151,18 @@ test('results with a ground truth take its images (with sizes) and categories', 
   assert.equal(d.info.imageRoot, fixtures);
 });
 
+test('segmentation results without a bbox get the box of their polygon or mask', () => {
+  const { dataset } = parseCoco(
+    JSON.stringify([
+      { image_id: 1, category_id: 1, score: 0.9, segmentation: [[5, 6, 12, 6, 12, 14]] },
+      { image_id: 1, category_id: 1, score: 0.8, segmentation: { size: [10, 10], counts: '<n0j1' } },
+    ]),
+    'segm.json',
+  );
+  assert.deepEqual(dataset.annotations.bbox(0), [5, 6, 7, 8]);
+  assert.deepEqual(dataset.annotations.bbox(1), [1, 0, 4, 10]);
+});
+
 test('writing predictions gives a results array, byte for byte the golden one', async () => {
   const out = join(scratch(), 'results.json');
   await coco.write(await coco.read(nodeFiles, resultsPath), nodeFiles, out);
