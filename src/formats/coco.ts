@@ -196,8 +196,7 @@ async function writeCoco(dataset: Dataset, files: FileAccess, path: string, opti
   const written: string[] = [];
   const asFile = extname(path) === '.json';
   const splits = [...new Set(dataset.images.map((im) => im.split ?? ''))];
-  const all = { length: dataset.annotations.length } as ArrayLike<number>;
-  const allRows = Array.from(all, (_, i) => i);
+  const t = dataset.annotations;
   if (asFile || results || (splits.length === 1 && splits[0] === '')) {
     const file = asFile ? path : joinPath(path, 'annotations', results ? 'results.json' : 'instances_default.json');
     if (splits.some((s) => s !== '')) {
@@ -213,16 +212,30 @@ async function writeCoco(dataset: Dataset, files: FileAccess, path: string, opti
         loss.push({ what: 'images', count: named, message: 'image records (a results file keeps only image ids)' });
       }
     }
-    await writeCocoFile(dataset, files, file, { images: dataset.images, rows: allRows, results }, options.progress);
+    await writeCocoFile(
+      dataset,
+      files,
+      file,
+      { images: dataset.images, rows: t.filterRows(() => true), results },
+      options.progress,
+    );
     written.push(file);
   } else {
     const splitOfImage = new Map(dataset.images.map((im) => [im.id, im.split ?? '']));
     for (const split of splits) {
       const images = dataset.images.filter((im) => (im.split ?? '') === split);
-      const rows = allRows.filter((row) => splitOfImage.get(dataset.annotations.imageIds[row]) === split);
+      const rows = t.filterRows((row) => splitOfImage.get(t.imageIds[row]) === split);
       const file = joinPath(path, 'annotations', `instances_${split || 'default'}.json`);
       await writeCocoFile(dataset, files, file, { images, rows, results: false }, options.progress);
       written.push(file);
+    }
+    const orphans = t.filterRows((row) => !splitOfImage.has(t.imageIds[row])).length;
+    if (orphans > 0) {
+      loss.push({
+        what: 'orphans',
+        count: orphans,
+        message: 'annotations of unknown images (no split file to hold them)',
+      });
     }
   }
   if (options.copyImages) written.push(...(await copyImages(dataset, files, asFile ? dirname(path) : path, options)));
