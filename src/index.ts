@@ -2,3 +2,5 @@
 export * from './core/index.js';
 export * from './formats/index.js';
 export { NodeFiles, nodeFiles, writeAtomically } from './io/node-files.js';
+export * from './ops/stats.js';
+export * from './ops/validate.js';

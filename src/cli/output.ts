@@ -2,8 +2,12 @@
  * How commands talk to the user: a human table by default, JSON on stdout with `--json`
  * (then everything else — progress, warnings, loss reports — goes to stderr).
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import { DetkitError } from '../core/errors.js';
+
+// Loaded on first use: most runs never draw a bar, and startup time is part of every command.
+const loadCliProgress = () => createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
 
 export interface CommonOptions {
   json?: boolean;
@@ -50,11 +54,12 @@ export function formatNumber(n: number): string {
 export function progressBar(label: string): ((done: number, total: number) => void) & { stop(): void } {
   const enabled = process.stderr.isTTY === true && !process.env.CI;
   const started = Date.now();
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: cliProgressModule.SingleBar | undefined;
   const update = (done: number, total: number) => {
     if (!enabled) return;
     if (!bar) {
       if (Date.now() - started < 1000) return;
+      const cliProgress = loadCliProgress();
       bar = new cliProgress.SingleBar(
         { format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr, hideCursor: true },
         cliProgress.Presets.shades_classic,

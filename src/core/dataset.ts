@@ -6,6 +6,7 @@
  * Coordinate convention: boxes are absolute pixels, `[x, y, w, h]` with (x, y) the top-left
  * corner in COCO's continuous frame (the image spans 0..width, 0..height).
  */
+import type { ErrorLocation } from './errors.js';
 
 export type CategoryId = number;
 export type ImageId = number;
@@ -335,7 +336,14 @@ export interface DatasetInfo {
   embeddedImages?: Map<ImageId, Uint8Array>;
   /** Top-level fields a format carried (COCO `info`, `licenses`, …). */
   extra?: Record<string, unknown>;
+  /**
+   * Traces an image (index in `images`) or annotation (row) back to the record it was read
+   * from, for messages. Set by readers; valid only while images and rows keep their read order.
+   */
+  locate?: (kind: RecordKind, index: number) => ErrorLocation;
 }
+
+export type RecordKind = 'image' | 'annotation' | 'category';
 
 export class Dataset {
   categories: Category[] = [];
@@ -412,7 +420,8 @@ export class Dataset {
     out.categories = this.categories.map((c) => ({ ...c }));
     out.images = images;
     out.annotations = this.annotations.select(rows);
-    out.info = { ...this.info };
+    const { locate: _, ...info } = this.info;
+    out.info = info;
     return out;
   }
 }

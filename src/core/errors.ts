@@ -6,6 +6,8 @@ export interface ErrorLocation {
   file?: string;
   /** 1-based line number in a text file. */
   line?: number;
+  /** 1-based column on `line` (JSON syntax errors). */
+  column?: number;
   /** Record index or id (JSON path like `annotations[12]`, TFRecord index, CSV row). */
   record?: string | number;
   field?: string;
@@ -31,6 +33,7 @@ export class DetkitError extends Error {
 export function formatLocated(detail: string, where: ErrorLocation): string {
   let prefix = where.file ?? '';
   if (where.line !== undefined) prefix += `${prefix ? ':' : 'line '}${where.line}`;
+  if (where.line !== undefined && where.column !== undefined) prefix += `:${where.column}`;
   if (where.record !== undefined) {
     prefix += prefix ? ` (${recordLabel(where.record)})` : recordLabel(where.record);
   }

@@ -61,6 +61,8 @@ export interface DatasetFormat {
   name: string;
   description: string;
   capabilities: FormatCapabilities;
+  /** Output extensions that name this format (`.json` → coco), so `convert` can infer `--to`. */
+  fileExtensions?: string[];
   detect(files: FileAccess, path: string): Promise<Detected | null>;
   read(files: FileAccess, path: string, options?: ReadOptions): Promise<Dataset>;
   /** Writes `dataset` at `path` (a file or a folder, as the format wants). */

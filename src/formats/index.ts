@@ -1,10 +1,12 @@
 /** Registers the built-in formats. Add a format by importing it here. */
+import { coco } from './coco.js';
 import { registerFormat } from './registry.js';
-import { tfrecordFormat } from './tfrecord/index.js';
+import { tfrecord } from './tfrecord/index.js';
 
-const builtin = [tfrecordFormat];
+const builtin = [coco, tfrecord];
 for (const format of builtin) registerFormat(format);
 
+export { type CocoReadOptions, type CocoWriteOptions, coco } from './coco.js';
 export type { DatasetFormat, Detected, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';
 export { describeLoss, type LossItem, type LossReport, lossReport, mergeLoss } from './loss.js';
 export { detectFormat, detectFormats, getFormat, listFormats, registerFormat } from './registry.js';

@@ -2,7 +2,7 @@
  * FileAccess on node:fs — the edge where the environment-free core meets the disk.
  */
 import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DetkitError } from '../core/errors.js';
 import type { ByteSink, FileAccess, FileEntry, FileStat } from '../core/files.js';
@@ -166,7 +166,10 @@ export const nodeFiles = new NodeFiles();
  */
 export async function writeAtomically<T>(target: string, write: (stagingPath: string) => Promise<T>): Promise<T> {
   const abs = resolve(target);
-  const staging = join(dirname(abs), `.${abs.slice(dirname(abs).length + 1)}.detkit-${process.pid}-${Date.now()}`);
+  // The staging name keeps the target's extension: writers pick file-or-folder output from it.
+  const ext = extname(abs);
+  const name = abs.slice(dirname(abs).length + 1, abs.length - ext.length);
+  const staging = join(dirname(abs), `.${name}.detkit-${process.pid}-${Date.now()}${ext}`);
   try {
     const result = await write(staging);
     const existing = await nodeFiles.stat(abs);

@@ -1,6 +1,14 @@
 /** Every CLI command, in the order `detkit --help` lists them. Commands stay thin: the work is in the library. */
 import type { Command } from 'commander';
 import '../../formats/index.js';
+import { registerConvert } from './convert.js';
 import { registerInfo } from './info.js';
+import { registerStats } from './stats.js';
+import { registerValidate } from './validate.js';
 
-export const commands: ((program: Command) => void)[] = [registerInfo];
+export const commands: ((program: Command) => void)[] = [
+  registerInfo,
+  registerConvert,
+  registerStats,
+  registerValidate,
+];

@@ -363,7 +363,7 @@ async function write(
   return { files: written, loss };
 }
 
-export const tfrecordFormat: DatasetFormat = {
+export const tfrecord: DatasetFormat = {
   name: 'tfrecord',
   description: 'TFRecord of tf.train.Example for the TensorFlow Object Detection API (+ label_map.pbtxt)',
   capabilities,

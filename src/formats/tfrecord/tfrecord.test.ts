@@ -9,7 +9,7 @@ import { nodeFiles } from '../../io/node-files.js';
 import { crc32c, maskedCrc32c } from './crc32c.js';
 import { decodeExample } from './example.js';
 import { frameRecord, readRecords } from './framing.js';
-import { tfrecordFormat } from './index.js';
+import { tfrecord } from './index.js';
 import { formatLabelMap, parseLabelMap } from './label-map.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'detkit-tfrecord-'));
@@ -118,10 +118,10 @@ test('write then read keeps boxes (float32), labels, flags, area, splits and ima
   const src = tmp();
   const out = tmp();
   const ds = await sampleDataset(src);
-  const result = await tfrecordFormat.write(ds, nodeFiles, out);
+  const result = await tfrecord.write(ds, nodeFiles, out);
   assert.deepEqual(readdirSync(out).sort(), ['label_map.pbtxt', 'train.tfrecord', 'val.tfrecord']);
   assert.ok(result.loss?.some((l) => l.what === 'float32-boxes' && l.count === 3));
-  const back = await tfrecordFormat.read(nodeFiles, out, { keepImageBytes: true });
+  const back = await tfrecord.read(nodeFiles, out, { keepImageBytes: true });
   assert.deepEqual(
     back.categories.map((c) => [c.id, c.name]),
     [
@@ -153,7 +153,7 @@ test('write then read keeps boxes (float32), labels, flags, area, splits and ima
 test('the sha256 key is the hex digest of the encoded image', async () => {
   const src = tmp();
   const out = tmp();
-  await tfrecordFormat.write(await sampleDataset(src), nodeFiles, join(out, 'all.tfrecord'));
+  await tfrecord.write(await sampleDataset(src), nodeFiles, join(out, 'all.tfrecord'));
   const { createHash } = await import('node:crypto');
   for await (const ev of readRecords(nodeFiles.readChunks(join(out, 'all.tfrecord')))) {
     assert.equal(ev.kind, 'record');
@@ -168,28 +168,28 @@ test('the sha256 key is the hex digest of the encoded image', async () => {
 test('shards are named name-0000k-of-0000n and one shard path reads the whole set', async () => {
   const src = tmp();
   const out = tmp();
-  await tfrecordFormat.write(await sampleDataset(src), nodeFiles, join(out, 'coco.tfrecord'), { shards: 2 });
+  await tfrecord.write(await sampleDataset(src), nodeFiles, join(out, 'coco.tfrecord'), { shards: 2 });
   assert.deepEqual(readdirSync(out).sort(), [
     'coco-00000-of-00002.tfrecord',
     'coco-00001-of-00002.tfrecord',
     'label_map.pbtxt',
   ]);
-  const back = await tfrecordFormat.read(nodeFiles, join(out, 'coco-00001-of-00002.tfrecord'));
+  const back = await tfrecord.read(nodeFiles, join(out, 'coco-00001-of-00002.tfrecord'));
   assert.equal(back.images.length, 3);
-  assert.ok(await tfrecordFormat.detect(nodeFiles, out));
+  assert.ok(await tfrecord.detect(nodeFiles, out));
 });
 
 test('a corrupt record is reported with file and index, and the rest is read', async () => {
   const src = tmp();
   const out = tmp();
   const file = join(out, 'all.tfrecord');
-  await tfrecordFormat.write(await sampleDataset(src), nodeFiles, file);
+  await tfrecord.write(await sampleDataset(src), nodeFiles, file);
   const bytes = readFileSync(file);
   const firstLength = Number(bytes.readBigUInt64LE(0));
   bytes[16 + firstLength + 12 + 40] ^= 0xff; // inside record 1's data
   writeFileSync(file, bytes);
   const warnings: string[] = [];
-  const back = await tfrecordFormat.read(nodeFiles, file, { warn: (m) => warnings.push(m) });
+  const back = await tfrecord.read(nodeFiles, file, { warn: (m) => warnings.push(m) });
   assert.deepEqual(
     back.images.map((im) => im.id),
     [1, 3],
@@ -202,11 +202,11 @@ test('a file cut short keeps the records before the cut', async () => {
   const src = tmp();
   const out = tmp();
   const file = join(out, 'all.tfrecord');
-  await tfrecordFormat.write(await sampleDataset(src), nodeFiles, file);
+  await tfrecord.write(await sampleDataset(src), nodeFiles, file);
   const bytes = readFileSync(file);
   writeFileSync(file, bytes.subarray(0, bytes.length - 10));
   const warnings: string[] = [];
-  const back = await tfrecordFormat.read(nodeFiles, file, { warn: (m) => warnings.push(m) });
+  const back = await tfrecord.read(nodeFiles, file, { warn: (m) => warnings.push(m) });
   assert.equal(back.images.length, 2);
   assert.match(warnings[0], /\(record 2\): file is cut short/);
 });
