@@ -1,0 +1,157 @@
+/**
+ * YOLO reader: data.yaml → image lists per split → label file per image (Ultralytics' rule:
+ * the last `/images/` of the image path becomes `/labels/`, the extension `.txt`). Images with
+ * no label file or an empty one are negatives and are kept. Image sizes come from the image
+ * headers, read concurrently; pixels are never decoded.
+ *
+ * Class k is category names[k], with id k — unless the `categories` read option lists known
+ * categories: then class k takes the known category named names[k] (see category-map.ts), so
+ * a COCO→YOLO→COCO round trip gets COCO's ids back.
+ */
+import { Dataset, type ImageRecord } from '../core/dataset.js';
+import { DetkitError } from '../core/errors.js';
+import { type FileAccess, walkFiles } from '../core/files.js';
+import { readImageSize } from '../core/image-size.js';
+import { dirname, extname, isAbsolutePath, isImagePath, joinPath, relativePath } from '../core/paths.js';
+import { CategoryNames, knownCategories } from './category-map.js';
+import type { ReadOptions } from './format.js';
+import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
+import { parseYoloLabels, polygonBounds, type YoloLabels } from './yolo-lines.js';
+import { findDataYaml, parseDataYaml, type YoloConfig } from './yolo-yaml.js';
+
+/** Ultralytics' img2label_paths: replace the last `/images/` with `/labels/`, the extension with `.txt`. */
+export function labelPathFor(imagePath: string): string {
+  const slashed = imagePath.startsWith('/') ? imagePath : `/${imagePath}`;
+  const i = slashed.lastIndexOf('/images/');
+  let label = i < 0 ? slashed : `${slashed.slice(0, i)}/labels/${slashed.slice(i + 8)}`;
+  const dot = label.lastIndexOf('.');
+  if (dot > label.lastIndexOf('/')) label = label.slice(0, dot);
+  label += '.txt';
+  return imagePath.startsWith('/') ? label : label.slice(1);
+}
+
+/** Image paths of one split source: a folder (searched recursively) or a `.txt` list. */
+async function imagesOf(files: FileAccess, source: string, yamlFile: string): Promise<string[]> {
+  const stat = await files.stat(source);
+  if (!stat) throw new DetkitError(`split source ${source} does not exist`, { file: yamlFile });
+  if (stat.isDirectory) return (await walkFiles(files, source, isImagePath)).map((rel) => joinPath(source, rel));
+  if (extname(source) !== '.txt') return [source];
+  // List entries resolve against the list's folder (Ultralytics does so for './' entries).
+  const here = dirname(source);
+  const out: string[] = [];
+  for (const raw of (await files.readText(source)).split('\n')) {
+    const line = raw.trim();
+    if (line) out.push(isAbsolutePath(line) ? line : joinPath(here, line));
+  }
+  return out;
+}
+
+interface Listed {
+  path: string;
+  split: string | undefined;
+}
+
+/** Every image once, in split order; an image listed under two splits has no split. */
+async function listImages(files: FileAccess, config: YoloConfig): Promise<Listed[]> {
+  const byPath = new Map<string, Listed>();
+  for (const { split, sources } of config.splits) {
+    for (const source of sources) {
+      for (const path of await imagesOf(files, source, config.yamlFile)) {
+        const seen = byPath.get(path);
+        if (!seen) byPath.set(path, { path, split });
+        else if (seen.split !== split) seen.split = undefined;
+      }
+    }
+  }
+  return [...byPath.values()];
+}
+
+/** Which label files exist, by listing each label folder once instead of a stat per image. */
+async function existingLabels(files: FileAccess, labelPaths: string[]): Promise<Set<string>> {
+  const dirs = [...new Set(labelPaths.map(dirname))];
+  const found = new Set<string>();
+  await mapLimit(dirs, FILE_CONCURRENCY, async (dir) => {
+    if (!(await files.stat(dir))?.isDirectory) return;
+    for (const e of await files.list(dir)) if (!e.isDirectory) found.add(joinPath(dir, e.name));
+  });
+  return found;
+}
+
+export async function readYolo(files: FileAccess, path: string, options: ReadOptions = {}): Promise<Dataset> {
+  const yamlFile = await findDataYaml(files, path);
+  if (!yamlFile) {
+    throw new DetkitError('no data.yaml found: a YOLO dataset needs one with "names" and train/val entries', {
+      file: path,
+    });
+  }
+  const config = parseDataYaml(await files.readText(yamlFile), yamlFile, options.task);
+  if (config.splits.length === 0) {
+    throw new DetkitError('no train, val or test entry: nothing says where the images are', { file: yamlFile });
+  }
+  const images = await listImages(files, config);
+  const labelPaths = images.map((im) => labelPathFor(im.path));
+  const existing = await existingLabels(files, labelPaths);
+
+  let done = 0;
+  const loaded = await mapLimit(images, FILE_CONCURRENCY, async (im, k) => {
+    const labelPath = labelPaths[k];
+    const [size, text] = await Promise.all([
+      readImageSize(files, im.path),
+      existing.has(labelPath) ? files.readText(labelPath) : '',
+    ]);
+    const labels = parseYoloLabels(text, labelPath, config.task, config.names.length, size.width, size.height);
+    options.progress?.(++done, images.length);
+    return { width: size.width, height: size.height, labels };
+  });
+
+  const known = knownCategories(options.categories);
+  let classToCategory: number[];
+  let categories: Dataset['categories'];
+  if (known.length > 0) {
+    const names = new CategoryNames(known);
+    classToCategory = config.names.map((name) => names.resolve(name, true).id);
+    categories = names.categories;
+  } else {
+    classToCategory = config.names.map((_name, k) => k);
+    categories = config.names.map((name, k) => ({ id: k, name }));
+  }
+
+  let boxes = 0;
+  for (const l of loaded) boxes += l.labels.classes.length;
+  const dataset = new Dataset(boxes);
+  dataset.categories = categories;
+  dataset.info = {
+    sourceFormat: 'yolo',
+    imageRoot: config.root,
+    task: config.task === 'detect' ? 'detection' : config.task === 'segment' ? 'segmentation' : 'obb',
+  };
+  const sameKind = (p: string) => isAbsolutePath(p) === isAbsolutePath(config.root);
+  images.forEach((im, k) => {
+    const { width, height, labels } = loaded[k];
+    const image: ImageRecord = {
+      id: k + 1,
+      file: sameKind(im.path) ? relativePath(config.root, im.path) : im.path,
+      width,
+      height,
+    };
+    if (im.split) image.split = im.split;
+    dataset.addImage(image);
+    addLabels(dataset, image.id, labels, classToCategory, config.task === 'detect');
+  });
+  return dataset;
+}
+
+function addLabels(dataset: Dataset, imageId: number, labels: YoloLabels, classToCategory: number[], boxes: boolean) {
+  const t = dataset.annotations;
+  for (let i = 0; i < labels.classes.length; i++) {
+    const v = labels.values[i];
+    const category = classToCategory[labels.classes[i]];
+    if (boxes) {
+      t.addBox(imageId, category, v[0], v[1], v[2], v[3]);
+    } else {
+      const [x, y, w, h] = polygonBounds(v);
+      const row = t.addBox(imageId, category, x, y, w, h);
+      t.segmentations.set(row, [v]);
+    }
+  }
+}
