@@ -111,8 +111,9 @@ export function parseVocXml(source: string, xml: string): VocFile {
   };
   const depth = text(size, 'depth');
   if (depth) out.depth = sizeField('depth');
-  const segmented = text(root, 'segmented');
-  if (segmented) out.segmented = Number(segmented);
+  // segmented=0 is the default the writer restores: only a segmented image carries the flag.
+  const segmented = Number(text(root, 'segmented') || 0);
+  if (segmented) out.segmented = segmented;
   const folder = text(root, 'folder');
   if (folder) out.folder = folder;
   const objects = (root.object ?? []) as XmlNode[];
