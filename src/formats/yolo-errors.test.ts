@@ -93,7 +93,10 @@ test('an unreadable image header names the image', async () => {
 
 test('a split entry pointing nowhere is an error naming the yaml', async () => {
   const dir = await dataset('train: images\nval: valid/images\nnames: [cat]\n', '');
-  assert.equal(await readError(dir), `${join(dir, 'data.yaml')}: split source ${join(dir, 'valid/images')} does not exist`);
+  assert.equal(
+    await readError(dir),
+    `${join(dir, 'data.yaml')}: split source ${join(dir, 'valid/images')} does not exist`,
+  );
 });
 
 test('a folder without a data.yaml is an error', async () => {
