@@ -16,6 +16,7 @@ import { CategoryNames, knownCategories } from './category-map.js';
 import type { ReadOptions } from './format.js';
 import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
 import { boxFromVoc } from './voc-coords.js';
+import { scanXml, type XmlNode } from './voc-xml.js';
 
 /** Split lists in the order they claim images: an image in train.txt and trainval.txt is 'train'. */
 export const VOC_SPLITS = ['train', 'val', 'test', 'trainval'] as const;
@@ -65,13 +66,8 @@ interface VocFile {
   objects: VocObject[];
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  isArray: (_name, jpath) => jpath === 'annotation.object',
-});
-
-type XmlNode = Record<string, unknown>;
+// The fallback for files outside scanXml's subset, and the validator that locates errors.
+const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
 
 function text(node: XmlNode, key: string): string | undefined {
   const v = node[key];
@@ -87,11 +83,15 @@ function flag(node: XmlNode, key: string): boolean {
 
 /** Parses one VOC XML document; `xml` names it in errors. */
 export function parseVocXml(source: string, xml: string): VocFile {
-  const valid = XMLValidator.validate(source);
-  if (valid !== true) {
-    throw new DetkitError(`invalid XML: ${valid.err.msg}`, { file: xml, line: valid.err.line });
+  let doc = scanXml(source);
+  if (!doc) {
+    const valid = XMLValidator.validate(source);
+    if (valid !== true) {
+      throw new DetkitError(`invalid XML: ${valid.err.msg}`, { file: xml, line: valid.err.line });
+    }
+    doc = parser.parse(source) as XmlNode;
   }
-  const root = (parser.parse(source) as XmlNode).annotation as XmlNode | undefined;
+  const root = doc.annotation as XmlNode | undefined;
   if (!root || typeof root !== 'object') throw new DetkitError('no <annotation> root element', { file: xml });
   const size = (typeof root.size === 'object' ? root.size : {}) as XmlNode;
   const sizeField = (key: string): number => {
@@ -116,7 +116,9 @@ export function parseVocXml(source: string, xml: string): VocFile {
   if (segmented) out.segmented = segmented;
   const folder = text(root, 'folder');
   if (folder) out.folder = folder;
-  const objects = (root.object ?? []) as XmlNode[];
+  const objects = (
+    root.object === undefined ? [] : Array.isArray(root.object) ? root.object : [root.object]
+  ) as XmlNode[];
   objects.forEach((o, index) => {
     const record = `object[${index}]`;
     const name = typeof o === 'object' ? text(o, 'name') : undefined;

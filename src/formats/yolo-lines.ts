@@ -11,11 +11,11 @@
 import { DetkitError } from '../core/errors.js';
 import type { YoloTask } from './yolo-yaml.js';
 
-/** Parsed labels of one file: class ids and, per label, `values` in absolute pixels. */
-export interface YoloLabels {
-  classes: number[];
-  /** detect: x, y, w, h per label (4 each); segment/obb: the polygon's points, flat. */
-  values: number[][];
+/** Receives parsed labels in absolute pixels (the reader adds them straight to the table). */
+export interface YoloLabelSink {
+  box(cls: number, x: number, y: number, w: number, h: number): void;
+  /** segment / obb: the polygon's points, flat x, y pairs. */
+  polygon(cls: number, points: number[]): void;
 }
 
 function fieldsOf(line: string): string[] {
@@ -25,7 +25,16 @@ function fieldsOf(line: string): string[] {
   return fields;
 }
 
-/** Parses one label file's text for an image of `width`×`height`; `file` names it in errors. */
+const EXPECTED: Record<YoloTask, string> = {
+  detect: '5 (class cx cy w h)',
+  obb: '9 (class x1 y1 x2 y2 x3 y3 x4 y4)',
+  segment: 'an odd number ≥ 7 (class x1 y1 x2 y2 x3 y3 …)',
+};
+
+/**
+ * Parses one label file's text for an image of `width`×`height` into `sink`; `file` names it
+ * in errors.
+ */
 export function parseYoloLabels(
   text: string,
   file: string,
@@ -33,8 +42,8 @@ export function parseYoloLabels(
   classCount: number,
   width: number,
   height: number,
-): YoloLabels {
-  const out: YoloLabels = { classes: [], values: [] };
+  sink: YoloLabelSink,
+): void {
   let start = 0;
   let lineNo = 0;
   while (start < text.length) {
@@ -47,47 +56,39 @@ export function parseYoloLabels(
     if (line.trim() === '') continue;
     const fields = fieldsOf(line);
     const n = fields.length;
-    const where = { file, line: lineNo };
     if (task === 'detect' ? n !== 5 : task === 'obb' ? n !== 9 : n < 7 || n % 2 === 0) {
-      const expected =
-        task === 'detect'
-          ? '5 (class cx cy w h)'
-          : task === 'obb'
-            ? '9 (class x1 y1 x2 y2 x3 y3 x4 y4)'
-            : 'an odd number ≥ 7 (class x1 y1 x2 y2 x3 y3 …)';
-      throw new DetkitError(`${n} fields where the ${task} task needs ${expected}`, where);
+      throw new DetkitError(`${n} fields where the ${task} task needs ${EXPECTED[task]}`, { file, line: lineNo });
     }
     const cls = Number(fields[0]);
-    if (!Number.isInteger(cls)) throw new DetkitError(`class id "${fields[0]}" is not an integer`, where);
+    if (!Number.isInteger(cls)) {
+      throw new DetkitError(`class id "${fields[0]}" is not an integer`, { file, line: lineNo });
+    }
     if (cls < 0 || cls >= classCount) {
-      throw new DetkitError(
-        `class id ${cls} is out of range: names has ${classCount} classes (0..${classCount - 1})`,
-        where,
-      );
+      throw new DetkitError(`class id ${cls} is out of range: names has ${classCount} classes (0..${classCount - 1})`, {
+        file,
+        line: lineNo,
+      });
     }
-    const v = new Array<number>(n - 1);
-    for (let i = 1; i < n; i++) {
+    const number = (i: number): number => {
       const x = Number(fields[i]);
-      if (!Number.isFinite(x)) throw new DetkitError(`field ${i + 1} "${fields[i]}" is not a number`, where);
-      v[i - 1] = x;
-    }
-    if (task === 'detect') {
-      const w = v[2] * width;
-      const h = v[3] * height;
-      v[0] = v[0] * width - w / 2;
-      v[1] = v[1] * height - h / 2;
-      v[2] = w;
-      v[3] = h;
-    } else {
-      for (let i = 0; i < v.length; i += 2) {
-        v[i] *= width;
-        v[i + 1] *= height;
+      if (!Number.isFinite(x)) {
+        throw new DetkitError(`field ${i + 1} "${fields[i]}" is not a number`, { file, line: lineNo });
       }
+      return x;
+    };
+    if (task === 'detect') {
+      const w = number(3) * width;
+      const h = number(4) * height;
+      sink.box(cls, number(1) * width - w / 2, number(2) * height - h / 2, w, h);
+    } else {
+      const points = new Array<number>(n - 1);
+      for (let i = 1; i < n; i += 2) {
+        points[i - 1] = number(i) * width;
+        points[i] = number(i + 1) * height;
+      }
+      sink.polygon(cls, points);
     }
-    out.classes.push(cls);
-    out.values.push(v);
   }
-  return out;
 }
 
 /** The detect line for an absolute box. */

@@ -16,7 +16,7 @@ import { dirname, extname, isAbsolutePath, isImagePath, joinPath, relativePath }
 import { CategoryNames, knownCategories } from './category-map.js';
 import type { ReadOptions } from './format.js';
 import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
-import { parseYoloLabels, polygonBounds, type YoloLabels } from './yolo-lines.js';
+import { parseYoloLabels, polygonBounds, type YoloLabelSink } from './yolo-lines.js';
 import { findDataYaml, parseDataYaml, type YoloConfig } from './yolo-yaml.js';
 
 /** Ultralytics' img2label_paths: replace the last `/images/` with `/labels/`, the extension with `.txt`. */
@@ -30,25 +30,44 @@ export function labelPathFor(imagePath: string): string {
   return imagePath.startsWith('/') ? label : label.slice(1);
 }
 
-/** Image paths of one split source: a folder (searched recursively) or a `.txt` list. */
-async function imagesOf(files: FileAccess, source: string, yamlFile: string): Promise<string[]> {
-  const stat = await files.stat(source);
-  if (!stat) throw new DetkitError(`split source ${source} does not exist`, { file: yamlFile });
-  if (stat.isDirectory) return (await walkFiles(files, source, isImagePath)).map((rel) => joinPath(source, rel));
-  if (extname(source) !== '.txt') return [source];
-  // List entries resolve against the list's folder (Ultralytics does so for './' entries).
-  const here = dirname(source);
-  const out: string[] = [];
-  for (const raw of (await files.readText(source)).split('\n')) {
-    const line = raw.trim();
-    if (line) out.push(isAbsolutePath(line) ? line : joinPath(here, line));
-  }
-  return out;
+interface Listed {
+  /** Where the image is. */
+  path: string;
+  /** The same, relative to the dataset root (ImageRecord.file). */
+  file: string;
+  split: string | undefined;
 }
 
-interface Listed {
-  path: string;
-  split: string | undefined;
+/** `path` relative to the dataset root when both are of one kind, else as given. */
+function fileFor(root: string, path: string): string {
+  return isAbsolutePath(path) === isAbsolutePath(root) ? relativePath(root, path) : path;
+}
+
+/** Images of one split source: a folder (searched recursively) or a `.txt` list. */
+async function imagesOf(files: FileAccess, source: string, config: YoloConfig, split: string): Promise<Listed[]> {
+  const stat = await files.stat(source);
+  if (!stat) throw new DetkitError(`split source ${source} does not exist`, { file: config.yamlFile });
+  if (stat.isDirectory) {
+    // One relative prefix per folder rather than path arithmetic per image (5,000 images).
+    const prefix = fileFor(config.root, source);
+    return (await walkFiles(files, source, isImagePath)).map((rel) => ({
+      path: `${source}/${rel}`,
+      file: prefix === '.' ? rel : `${prefix}/${rel}`,
+      split,
+    }));
+  }
+  const paths: string[] = [];
+  if (extname(source) !== '.txt') {
+    paths.push(source);
+  } else {
+    // List entries resolve against the list's folder (Ultralytics does so for './' entries).
+    const here = dirname(source);
+    for (const raw of (await files.readText(source)).split('\n')) {
+      const line = raw.trim();
+      if (line) paths.push(isAbsolutePath(line) ? line : joinPath(here, line));
+    }
+  }
+  return paths.map((path) => ({ path, file: fileFor(config.root, path), split }));
 }
 
 /** Every image once, in split order; an image listed under two splits has no split. */
@@ -56,9 +75,9 @@ async function listImages(files: FileAccess, config: YoloConfig): Promise<Listed
   const byPath = new Map<string, Listed>();
   for (const { split, sources } of config.splits) {
     for (const source of sources) {
-      for (const path of await imagesOf(files, source, config.yamlFile)) {
-        const seen = byPath.get(path);
-        if (!seen) byPath.set(path, { path, split });
+      for (const listed of await imagesOf(files, source, config, split)) {
+        const seen = byPath.get(listed.path);
+        if (!seen) byPath.set(listed.path, listed);
         else if (seen.split !== split) seen.split = undefined;
       }
     }
@@ -68,11 +87,11 @@ async function listImages(files: FileAccess, config: YoloConfig): Promise<Listed
 
 /** Which label files exist, by listing each label folder once instead of a stat per image. */
 async function existingLabels(files: FileAccess, labelPaths: string[]): Promise<Set<string>> {
-  const dirs = [...new Set(labelPaths.map(dirname))];
+  const dirs = [...new Set(labelPaths.map((p) => p.slice(0, p.lastIndexOf('/'))))];
   const found = new Set<string>();
   await mapLimit(dirs, FILE_CONCURRENCY, async (dir) => {
-    if (!(await files.stat(dir))?.isDirectory) return;
-    for (const e of await files.list(dir)) if (!e.isDirectory) found.add(joinPath(dir, e.name));
+    if (!(await files.stat(dir || '/'))?.isDirectory) return;
+    for (const e of await files.list(dir || '/')) if (!e.isDirectory) found.add(`${dir}/${e.name}`);
   });
   return found;
 }
@@ -99,9 +118,8 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
       readImageSize(files, im.path),
       existing.has(labelPath) ? files.readText(labelPath) : '',
     ]);
-    const labels = parseYoloLabels(text, labelPath, config.task, config.names.length, size.width, size.height);
     options.progress?.(++done, images.length);
-    return { width: size.width, height: size.height, labels };
+    return { width: size.width, height: size.height, text };
   });
 
   const known = knownCategories(options.categories);
@@ -116,42 +134,32 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
     categories = config.names.map((name, k) => ({ id: k, name }));
   }
 
-  let boxes = 0;
-  for (const l of loaded) boxes += l.labels.classes.length;
-  const dataset = new Dataset(boxes);
+  // ~7 boxes an image is typical; the table grows if there are more.
+  const dataset = new Dataset(images.length * 8);
   dataset.categories = categories;
   dataset.info = {
     sourceFormat: 'yolo',
     imageRoot: config.root,
     task: config.task === 'detect' ? 'detection' : config.task === 'segment' ? 'segmentation' : 'obb',
   };
-  const sameKind = (p: string) => isAbsolutePath(p) === isAbsolutePath(config.root);
+  const t = dataset.annotations;
+  let imageId = 0;
+  const sink: YoloLabelSink = {
+    box(cls, x, y, w, h) {
+      t.addBox(imageId, classToCategory[cls], x, y, w, h);
+    },
+    polygon(cls, points) {
+      const [x, y, w, h] = polygonBounds(points);
+      t.segmentations.set(t.addBox(imageId, classToCategory[cls], x, y, w, h), [points]);
+    },
+  };
   images.forEach((im, k) => {
-    const { width, height, labels } = loaded[k];
-    const image: ImageRecord = {
-      id: k + 1,
-      file: sameKind(im.path) ? relativePath(config.root, im.path) : im.path,
-      width,
-      height,
-    };
+    const { width, height, text } = loaded[k];
+    imageId = k + 1;
+    const image: ImageRecord = { id: imageId, file: im.file, width, height };
     if (im.split) image.split = im.split;
     dataset.addImage(image);
-    addLabels(dataset, image.id, labels, classToCategory, config.task === 'detect');
+    if (text) parseYoloLabels(text, labelPaths[k], config.task, config.names.length, width, height, sink);
   });
   return dataset;
-}
-
-function addLabels(dataset: Dataset, imageId: number, labels: YoloLabels, classToCategory: number[], boxes: boolean) {
-  const t = dataset.annotations;
-  for (let i = 0; i < labels.classes.length; i++) {
-    const v = labels.values[i];
-    const category = classToCategory[labels.classes[i]];
-    if (boxes) {
-      t.addBox(imageId, category, v[0], v[1], v[2], v[3]);
-    } else {
-      const [x, y, w, h] = polygonBounds(v);
-      const row = t.addBox(imageId, category, x, y, w, h);
-      t.segmentations.set(row, [v]);
-    }
-  }
 }
