@@ -58,3 +58,27 @@ export function knownCategories(option: unknown): Category[] {
   }
   return option as Category[];
 }
+
+/**
+ * Image ids for files read from a format that stores none (VOC, YOLO): 1..N in read order, or,
+ * with the `images` read option (the records a dataset was written from), the id of the known
+ * image with the same file name — so a round trip through the format keeps image ids. Files it
+ * does not know get ids after the largest.
+ */
+export function imageIdsFor(files: readonly string[], option: unknown): number[] {
+  if (option === undefined) return files.map((_f, k) => k + 1);
+  if (!Array.isArray(option) || option.some((im) => typeof im?.id !== 'number' || typeof im?.file !== 'string')) {
+    throw new DetkitError('the "images" option must be a list of {id, file} image records');
+  }
+  const byName = new Map<string, number>();
+  let next = 1;
+  for (const im of option as { id: number; file: string }[]) {
+    byName.set(baseName(im.file), im.id);
+    if (im.id >= next) next = im.id + 1;
+  }
+  return files.map((f) => byName.get(baseName(f)) ?? next++);
+}
+
+function baseName(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1);
+}

@@ -4,6 +4,8 @@
  *
  * Categories: VOC stores names only. Ids are the sorted names numbered 1..N, unless the
  * `categories` read option lists known categories (their ids are kept; see category-map.ts).
+ * Image ids are 1..N in file order, or those of the `images` option's records with the same
+ * file name. The `split` option reads only the images of one list (`trainval`, `test`, …).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { BoxXYWH, ImageRecord } from '../core/dataset.js';
@@ -12,7 +14,7 @@ import { DetkitError } from '../core/errors.js';
 import { type FileAccess, isDirectory } from '../core/files.js';
 import { readImageSize } from '../core/image-size.js';
 import { extname, joinPath, stem } from '../core/paths.js';
-import { CategoryNames, knownCategories } from './category-map.js';
+import { CategoryNames, imageIdsFor, knownCategories } from './category-map.js';
 import type { ReadOptions } from './format.js';
 import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
 import { boxFromVoc } from './voc-coords.js';
@@ -153,6 +155,16 @@ export function parseVocXml(source: string, xml: string): VocFile {
   return out;
 }
 
+/** Image ids (XML stems) of a split list; per-class lists carry a second column, ignored. */
+function listIds(text: string): string[] {
+  const ids: string[] = [];
+  for (const line of text.split('\n')) {
+    const id = line.trim().split(/\s/, 1)[0];
+    if (id) ids.push(id);
+  }
+  return ids;
+}
+
 /** Split name by image id (XML stem), from the standard split lists. */
 async function readSplits(files: FileAccess, splitDir: string | undefined): Promise<Map<string, string>> {
   const split = new Map<string, string>();
@@ -166,20 +178,26 @@ async function readSplits(files: FileAccess, splitDir: string | undefined): Prom
   for (const name of [...VOC_SPLITS, ...others]) {
     const list = joinPath(splitDir, `${name}.txt`);
     if (!(await files.stat(list))) continue;
-    for (const line of (await files.readText(list)).split('\n')) {
-      const id = line.trim().split(/\s/, 1)[0];
-      if (id && !split.has(id)) split.set(id, name);
-    }
+    for (const id of listIds(await files.readText(list))) if (!split.has(id)) split.set(id, name);
   }
   return split;
 }
 
 export async function readVoc(files: FileAccess, path: string, options: ReadOptions = {}): Promise<Dataset> {
   const layout = await vocLayout(files, path);
-  const xmls = (await files.list(layout.annotationDir))
+  const splits = await readSplits(files, layout.splitDir);
+  let xmls = (await files.list(layout.annotationDir))
     .filter((e) => !e.isDirectory && extname(e.name) === '.xml')
     .map((e) => e.name);
-  const splits = await readSplits(files, layout.splitDir);
+  if (options.split !== undefined) {
+    // Only the images of one list (e.g. VOC2007's trainval), each still tagged with its own split.
+    const list = layout.splitDir && joinPath(layout.splitDir, `${options.split}.txt`);
+    if (!list || !(await files.stat(list))) {
+      throw new DetkitError(`no split list "${options.split}.txt" in ImageSets/Main`, { file: path });
+    }
+    const wanted = new Set(listIds(await files.readText(list)));
+    xmls = xmls.filter((name) => wanted.has(stem(name)));
+  }
   let done = 0;
   const parsed = await mapLimit(xmls, FILE_CONCURRENCY, async (name) => {
     const xml = joinPath(layout.annotationDir, name);
@@ -206,8 +224,12 @@ export async function readVoc(files: FileAccess, path: string, options: ReadOpti
   dataset.categories = categories.categories;
   dataset.info = { sourceFormat: 'voc', imageRoot: layout.imageRoot, task: 'detection' };
   const t = dataset.annotations;
+  const imageIds = imageIdsFor(
+    parsed.map((doc) => doc.filename),
+    options.images,
+  );
   parsed.forEach((doc, k) => {
-    const image: ImageRecord = { id: k + 1, file: doc.filename, width: doc.width, height: doc.height };
+    const image: ImageRecord = { id: imageIds[k], file: doc.filename, width: doc.width, height: doc.height };
     const split = splits.get(stem(doc.xml));
     if (split) image.split = split;
     const extra: Record<string, unknown> = {};

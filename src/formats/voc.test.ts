@@ -177,7 +177,7 @@ test('VOC → VOC keeps boxes, names, flags, pose, sizes, splits and negatives',
   assert.deepEqual([...back.annotations], [...dataset.annotations]);
 });
 
-test('COCO-frame → VOC → COCO-frame keeps random float boxes within 1e-9 px and restores ids', async () => {
+test('COCO-frame → VOC → COCO-frame keeps random float boxes within 1e-9 px and restores ids via categories/images', async () => {
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const d = new Dataset();
@@ -186,25 +186,25 @@ test('COCO-frame → VOC → COCO-frame keeps random float boxes within 1e-9 px 
     { id: 5, name: 'airplane' },
     { id: 90, name: 'toothbrush' },
   ];
-  for (let k = 1; k <= 20; k++) d.images.push({ id: k, file: `${k}.jpg`, width: 641, height: 479 });
+  for (let k = 1; k <= 20; k++) d.images.push({ id: 100 + k, file: `${k}.jpg`, width: 641, height: 479 });
   for (let i = 0; i < 200; i++) {
     const x = random() * 600;
     const y = random() * 400;
     d.annotations.add({
-      imageId: 1 + (i % 19), // image 20 stays a negative
+      imageId: 101 + (i % 19), // image 120 stays a negative
       categoryId: d.categories[i % 3].id,
       bbox: [x, y, random() * (641 - x), random() * (479 - y)],
     });
   }
   const out = tempDir();
   await voc.write(d, nodeFiles, out);
-  const back = await voc.read(nodeFiles, out, { categories: d.categories });
+  const back = await voc.read(nodeFiles, out, { categories: d.categories, images: d.images });
   assert.deepEqual(back.categories, d.categories);
   assert.deepEqual(
-    back.images.map((im) => im.file),
-    d.images.map((im) => im.file).sort(),
+    back.images.map((im) => [im.file, im.id]),
+    d.images.map((im) => [im.file, im.id]).sort(),
   );
-  const idOf = new Map(back.images.map((im) => [im.file, im.id]));
+  const idOf = new Map(d.images.map((im) => [im.file, im.id]));
   const key = (ds: Dataset, r: number) => `${ds.images.find((im) => im.id === ds.annotations.imageIds[r])!.file}`;
   const sourceRows = [...Array(d.annotations.length).keys()].sort((a, b) =>
     key(d, a) < key(d, b) ? -1 : key(d, a) > key(d, b) ? 1 : a - b,
@@ -257,4 +257,19 @@ test('VOC read: an object without <bndbox> or <name> is an error naming it', () 
 
 test('VOC read: a document that is not an <annotation> is an error', () => {
   assert.throws(() => parseVocXml('<svg></svg>', 'a.xml'), { message: 'a.xml: no <annotation> root element' });
+});
+
+test('VOC read: the split option reads only the images of one list', async () => {
+  const dir = await fixtureCopy('voc/read', { 'JPEGImages/000003.jpg': [40, 30] });
+  const d = await voc.read(nodeFiles, dir, { split: 'trainval' });
+  assert.deepEqual(
+    d.images.map((im) => [im.file, im.split]),
+    [
+      ['000001.jpg', 'train'],
+      ['000002.jpg', 'val'],
+    ],
+  );
+  await assert.rejects(voc.read(nodeFiles, dir, { split: 'minival' }), {
+    message: `${dir}: no split list "minival.txt" in ImageSets/Main`,
+  });
 });

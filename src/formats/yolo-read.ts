@@ -6,14 +6,15 @@
  *
  * Class k is category names[k], with id k — unless the `categories` read option lists known
  * categories: then class k takes the known category named names[k] (see category-map.ts), so
- * a COCO→YOLO→COCO round trip gets COCO's ids back.
+ * a COCO→YOLO→COCO round trip gets COCO's ids back. Image ids are 1..N in read order, or
+ * those of the `images` option's records with the same file name.
  */
 import { Dataset, type ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import { type FileAccess, walkFiles } from '../core/files.js';
 import { readImageSize } from '../core/image-size.js';
 import { dirname, extname, isAbsolutePath, isImagePath, joinPath, relativePath } from '../core/paths.js';
-import { CategoryNames, knownCategories } from './category-map.js';
+import { CategoryNames, imageIdsFor, knownCategories } from './category-map.js';
 import type { ReadOptions } from './format.js';
 import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
 import { parseYoloLabels, polygonBounds, type YoloLabelSink } from './yolo-lines.js';
@@ -91,7 +92,9 @@ async function existingLabels(files: FileAccess, labelPaths: string[]): Promise<
   const found = new Set<string>();
   await mapLimit(dirs, FILE_CONCURRENCY, async (dir) => {
     if (!(await files.stat(dir || '/'))?.isDirectory) return;
-    for (const e of await files.list(dir || '/')) if (!e.isDirectory) found.add(`${dir}/${e.name}`);
+    for (const e of await files.list(dir || '/')) {
+      if (!e.isDirectory && e.name.endsWith('.txt')) found.add(`${dir}/${e.name}`);
+    }
   });
   return found;
 }
@@ -110,6 +113,8 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
   const images = await listImages(files, config);
   const labelPaths = images.map((im) => labelPathFor(im.path));
   const existing = await existingLabels(files, labelPaths);
+  const orphans = existing.size - labelPaths.filter((p) => existing.has(p)).length;
+  if (orphans > 0) options.warn?.(`${orphans} label files have no image next to them and were not read`);
 
   let done = 0;
   const loaded = await mapLimit(images, FILE_CONCURRENCY, async (im, k) => {
@@ -143,6 +148,10 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
     task: config.task === 'detect' ? 'detection' : config.task === 'segment' ? 'segmentation' : 'obb',
   };
   const t = dataset.annotations;
+  const imageIds = imageIdsFor(
+    images.map((im) => im.file),
+    options.images,
+  );
   let imageId = 0;
   const sink: YoloLabelSink = {
     box(cls, x, y, w, h) {
@@ -155,7 +164,7 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
   };
   images.forEach((im, k) => {
     const { width, height, text } = loaded[k];
-    imageId = k + 1;
+    imageId = imageIds[k];
     const image: ImageRecord = { id: imageId, file: im.file, width, height };
     if (im.split) image.split = im.split;
     dataset.addImage(image);

@@ -85,7 +85,7 @@ test('YOLO write: the detect task reports the segmentations it drops', async () 
   );
 });
 
-test('YOLO write → read keeps random float boxes on odd image sizes within 1e-9 px, and ids via categories', async () => {
+test('YOLO write → read keeps random float boxes on odd image sizes within 1e-9 px, and ids via categories/images', async () => {
   const sizes: [number, number][] = [
     [641, 479],
     [33, 17],
@@ -123,12 +123,12 @@ test('YOLO write → read keeps random float boxes on odd image sizes within 1e-
   }
   const out = tempDir();
   await yolo.write(d, nodeFiles, out, { copyImages: true, imageRoot: src });
-  const back = await yolo.read(nodeFiles, out, { categories: d.categories });
+  const back = await yolo.read(nodeFiles, out, { categories: d.categories, images: d.images });
   assert.deepEqual(back.categories, d.categories);
   const byFile = new Map(back.images.map((im) => [im.file.split('/').pop(), im]));
   for (const im of d.images) {
     const got = byFile.get(im.file)!;
-    assert.deepEqual([got.width, got.height, got.split], [im.width, im.height, im.split]);
+    assert.deepEqual([got.id, got.width, got.height, got.split], [im.id, im.width, im.height, im.split]);
   }
   // Rows come back grouped by image (in the order read), within an image in the order written.
   const position = new Map(back.images.map((im, k) => [im.file.split('/').pop()!, k]));
@@ -137,6 +137,7 @@ test('YOLO write → read keeps random float boxes on odd image sizes within 1e-
   assert.equal(back.annotations.length, d.annotations.length);
   let worst = 0;
   sourceRows.forEach((row, i) => {
+    assert.equal(back.annotations.imageIds[i], d.annotations.imageIds[row]);
     assert.equal(back.annotations.categoryIds[i], d.annotations.categoryIds[row]);
     for (let c = 0; c < 4; c++) {
       worst = Math.max(worst, Math.abs(back.annotations.boxes[i * 4 + c] - d.annotations.boxes[row * 4 + c]));

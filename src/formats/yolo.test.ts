@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../core/dataset.js';
@@ -150,4 +151,13 @@ test('YOLO detect recognises a data.yaml with names, given as a folder or the fi
   assert.equal((await yolo.detect(nodeFiles, join(FIXTURES, 'yolo/detect')))?.confidence, 0.9);
   assert.equal((await yolo.detect(nodeFiles, join(FIXTURES, 'yolo/lists/data.yaml')))?.confidence, 0.9);
   assert.equal(await yolo.detect(nodeFiles, join(FIXTURES, 'voc/read')), null);
+});
+
+test('YOLO read warns about label files that have no image', async () => {
+  const dir = await fixtureCopy('yolo/detect', DETECT_IMAGES);
+  rmSync(join(dir, 'images/val/d.jpg'));
+  const warnings: string[] = [];
+  const d = await yolo.read(nodeFiles, dir, { warn: (m: string) => warnings.push(m) });
+  assert.equal(d.images.length, 3);
+  assert.deepEqual(warnings, ['1 label files have no image next to them and were not read']);
 });
