@@ -7,7 +7,6 @@
  * Image ids are 1..N in file order, or those of the `images` option's records with the same
  * file name. The `split` option reads only the images of one list (`trainval`, `test`, …).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { BoxXYWH, ImageRecord } from '../core/dataset.js';
 import { Dataset } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
@@ -68,8 +67,25 @@ interface VocFile {
   objects: VocObject[];
 }
 
-// The fallback for files outside scanXml's subset, and the validator that locates errors.
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
+let fallback: Promise<(source: string, xml: string) => XmlNode> | undefined;
+
+/**
+ * fast-xml-parser, for files outside scanXml's subset: its validator locates real errors.
+ * Loaded on first need — most VOC reads never need it, and loading it costs start-up time.
+ */
+function parseWithFastXmlParser(source: string, xml: string): Promise<XmlNode> {
+  fallback ??= import('fast-xml-parser').then(({ XMLParser, XMLValidator }) => {
+    const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
+    return (text: string, file: string) => {
+      const valid = XMLValidator.validate(text);
+      if (valid !== true) {
+        throw new DetkitError(`invalid XML: ${valid.err.msg}`, { file, line: valid.err.line });
+      }
+      return parser.parse(text) as XmlNode;
+    };
+  });
+  return fallback.then((parse) => parse(source, xml));
+}
 
 function text(node: XmlNode, key: string): string | undefined {
   const v = node[key];
@@ -84,15 +100,11 @@ function flag(node: XmlNode, key: string): boolean {
 }
 
 /** Parses one VOC XML document; `xml` names it in errors. */
-export function parseVocXml(source: string, xml: string): VocFile {
-  let doc = scanXml(source);
-  if (!doc) {
-    const valid = XMLValidator.validate(source);
-    if (valid !== true) {
-      throw new DetkitError(`invalid XML: ${valid.err.msg}`, { file: xml, line: valid.err.line });
-    }
-    doc = parser.parse(source) as XmlNode;
-  }
+export async function parseVocXml(source: string, xml: string): Promise<VocFile> {
+  return vocFromXml(scanXml(source) ?? (await parseWithFastXmlParser(source, xml)), xml);
+}
+
+function vocFromXml(doc: XmlNode, xml: string): VocFile {
   const root = doc.annotation as XmlNode | undefined;
   if (!root || typeof root !== 'object') throw new DetkitError('no <annotation> root element', { file: xml });
   const size = (typeof root.size === 'object' ? root.size : {}) as XmlNode;
@@ -201,7 +213,7 @@ export async function readVoc(files: FileAccess, path: string, options: ReadOpti
   let done = 0;
   const parsed = await mapLimit(xmls, FILE_CONCURRENCY, async (name) => {
     const xml = joinPath(layout.annotationDir, name);
-    const doc = parseVocXml(await files.readText(xml), xml);
+    const doc = await parseVocXml(await files.readText(xml), xml);
     if (!(doc.width > 0 && doc.height > 0)) {
       // Some VOC exports write <size> as 0 or leave it out: the image header knows.
       const size = await readImageSize(files, joinPath(layout.imageRoot, doc.filename));

@@ -233,30 +233,30 @@ const withBox = (bndbox: string) =>
 <object><name>cat</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>2</ymax></bndbox></object>
 <object><name>dog</name>${bndbox}</object></annotation>`;
 
-test('VOC read: a missing <bndbox> field names the file, object index and field', () => {
-  assert.throws(() => parseVocXml(withBox('<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax></bndbox>'), 'x/a.xml'), {
+test('VOC read: a missing <bndbox> field names the file, object index and field', async () => {
+  await assert.rejects(parseVocXml(withBox('<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax></bndbox>'), 'x/a.xml'), {
     message: 'x/a.xml (object[1]) field "bndbox.ymax": <bndbox> has no <ymax>',
   });
 });
 
-test('VOC read: a non-numeric <bndbox> field names the file, object index and field', () => {
-  assert.throws(
-    () => parseVocXml(withBox('<bndbox><xmin>1</xmin><ymin>one</ymin><xmax>2</xmax><ymax>2</ymax></bndbox>'), 'a.xml'),
+test('VOC read: a non-numeric <bndbox> field names the file, object index and field', async () => {
+  await assert.rejects(
+    parseVocXml(withBox('<bndbox><xmin>1</xmin><ymin>one</ymin><xmax>2</xmax><ymax>2</ymax></bndbox>'), 'a.xml'),
     { message: 'a.xml (object[1]) field "bndbox.ymin": <ymin> "one" is not a number' },
   );
 });
 
-test('VOC read: an object without <bndbox> or <name> is an error naming it', () => {
-  assert.throws(() => parseVocXml(withBox(''), 'a.xml'), {
+test('VOC read: an object without <bndbox> or <name> is an error naming it', async () => {
+  await assert.rejects(parseVocXml(withBox(''), 'a.xml'), {
     message: 'a.xml (object[1]) field "bndbox": object has no <bndbox>',
   });
-  assert.throws(() => parseVocXml('<annotation><object><bndbox/></object></annotation>', 'a.xml'), {
+  await assert.rejects(parseVocXml('<annotation><object><bndbox/></object></annotation>', 'a.xml'), {
     message: 'a.xml (object[0]) field "name": object has no <name>',
   });
 });
 
-test('VOC read: a document that is not an <annotation> is an error', () => {
-  assert.throws(() => parseVocXml('<svg></svg>', 'a.xml'), { message: 'a.xml: no <annotation> root element' });
+test('VOC read: a document that is not an <annotation> is an error', async () => {
+  await assert.rejects(parseVocXml('<svg></svg>', 'a.xml'), { message: 'a.xml: no <annotation> root element' });
 });
 
 test('VOC read: the split option reads only the images of one list', async () => {

@@ -106,7 +106,7 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
       file: path,
     });
   }
-  const config = parseDataYaml(await files.readText(yamlFile), yamlFile, options.task);
+  const config = await parseDataYaml(await files.readText(yamlFile), yamlFile, options.task);
   if (config.splits.length === 0) {
     throw new DetkitError('no train, val or test entry: nothing says where the images are', { file: yamlFile });
   }

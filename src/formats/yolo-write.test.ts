@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import YAML from 'yaml';
 import { Dataset } from '../core/dataset.js';
 import { nodeFiles } from '../io/node-files.js';
 import { assertSameTree, FIXTURES, fixtureCopy, tempDir } from './fixtures.test-util.js';
 import { yolo } from './yolo.js';
+import { formatDataYaml } from './yolo-yaml.js';
 
 /** The dataset the golden files in fixtures/yolo/write were written by hand for. */
 function detectSample(): Dataset {
@@ -195,4 +197,30 @@ test('YOLO write: two images that would share a label file are an error', async 
   await assert.rejects(yolo.write(d, nodeFiles, tempDir()), {
     message: 'images[1]: images "x/a.jpg" and "y/a.png" would both be labelled by labels/a.txt',
   });
+});
+
+test('names are written so that YAML 1.1 (PyYAML, Ultralytics) reads them back unchanged', () => {
+  const names = [
+    'person',
+    'traffic light',
+    'yes',
+    'No',
+    'ON',
+    'null',
+    '~',
+    '1',
+    '3.5',
+    'a: b',
+    'x #y',
+    'tab\there',
+    'trailing ',
+    '猫',
+    '"q"',
+    '-',
+    'a/b',
+  ];
+  const text = formatDataYaml([['train', 'images/train']], names, 'detect');
+  assert.deepEqual(YAML.parse(text, { version: '1.1' }).names, Object.fromEntries(names.map((n, k) => [k, n])));
+  assert.match(text, /^ {2}0: person$/m);
+  assert.match(text, /^ {2}2: "yes"$/m);
 });

@@ -4,7 +4,6 @@
  * folder of images, a `.txt` list of image paths, or a list of those) and detkit's `task` key
  * (detect | segment | obb), which decides how label lines with many numbers read.
  */
-import YAML from 'yaml';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { dirname, extname, isAbsolutePath, joinPath } from '../core/paths.js';
@@ -65,7 +64,9 @@ function parseNames(value: unknown, file: string): string[] {
 }
 
 /** Parses `text` (the content of `file`) into a config; paths resolve against the yaml's folder. */
-export function parseDataYaml(text: string, file: string, taskOption?: unknown): YoloConfig {
+export async function parseDataYaml(text: string, file: string, taskOption?: unknown): Promise<YoloConfig> {
+  // Loaded on first need: only YOLO reads parse YAML, and loading it costs start-up time.
+  const YAML = (await import('yaml')).default;
   let doc: unknown;
   try {
     doc = YAML.parse(text);
@@ -118,19 +119,32 @@ export async function findDataYaml(files: FileAccess, path: string): Promise<str
   return yamls.length === 1 ? joinPath(path, yamls[0].name) : null;
 }
 
-/** One YAML scalar as PyYAML (YAML 1.1) reads it back: `yes`, `on`, `1` stay strings. */
-function scalar(value: string): string {
-  return YAML.stringify(value, { version: '1.1' }).trimEnd();
+/** Words YAML 1.1 (PyYAML, so Ultralytics) reads as booleans or null. */
+const YAML11_SPECIAL = new Set(
+  ['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null', '~'].flatMap((w) => [
+    w,
+    w.toUpperCase(),
+    w[0].toUpperCase() + w.slice(1),
+  ]),
+);
+
+/**
+ * One YAML scalar that PyYAML reads back as the same string: plain when it is clearly a word
+ * (`traffic light`), else double-quoted — a JSON string is a valid YAML double-quoted scalar.
+ */
+export function yamlString(value: string): string {
+  const plain = /^[A-Za-z_/][\w ./-]*$/.test(value) && !value.endsWith(' ') && !YAML11_SPECIAL.has(value);
+  return plain ? value : JSON.stringify(value);
 }
 
 /** A data.yaml in Ultralytics' style: no `path` (so it resolves to the yaml's folder). */
 export function formatDataYaml(splits: [split: string, folder: string][], names: string[], task: YoloTask): string {
   let text = '';
-  for (const [split, folder] of splits) text += `${split}: ${scalar(folder)}\n`;
+  for (const [split, folder] of splits) text += `${split}: ${yamlString(folder)}\n`;
   if (task !== 'detect') text += `task: ${task}\n`;
   text += `nc: ${names.length}\nnames:${names.length === 0 ? ' {}' : ''}\n`;
   names.forEach((name, k) => {
-    text += `  ${k}: ${scalar(name)}\n`;
+    text += `  ${k}: ${yamlString(name)}\n`;
   });
   return text;
 }
