@@ -123,8 +123,9 @@ function vocFromXml(doc: XmlNode, xml: string): VocFile {
     height: sizeField('height'),
     objects: [],
   };
+  // Like segmented=0, depth 3 (colour) is the default the writer restores: only other depths are kept.
   const depth = text(size, 'depth');
-  if (depth) out.depth = sizeField('depth');
+  if (depth && Number(depth) !== 3) out.depth = sizeField('depth');
   // segmented=0 is the default the writer restores: only a segmented image carries the flag.
   const segmented = Number(text(root, 'segmented') || 0);
   if (segmented) out.segmented = segmented;
@@ -212,7 +213,7 @@ export async function readVoc(files: FileAccess, path: string, options: ReadOpti
   }
   let done = 0;
   const parsed = await mapLimit(xmls, FILE_CONCURRENCY, async (name) => {
-    const xml = joinPath(layout.annotationDir, name);
+    const xml = `${layout.annotationDir}/${name}`;
     const doc = await parseVocXml(await files.readText(xml), xml);
     if (!(doc.width > 0 && doc.height > 0)) {
       // Some VOC exports write <size> as 0 or leave it out: the image header knows.

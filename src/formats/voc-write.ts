@@ -94,10 +94,11 @@ export async function writeVoc(
     return `${xml}</annotation>\n`;
   };
 
-  await files.mkdir(joinPath(path, 'Annotations'));
+  const annotationDir = joinPath(path, 'Annotations');
+  await files.mkdir(annotationDir);
   let done = 0;
   await mapLimit(dataset.images, FILE_CONCURRENCY, async (_im, k) => {
-    await files.writeText(joinPath(path, 'Annotations', `${stems[k]}.xml`), xmlFor(k));
+    await files.writeText(`${annotationDir}/${stems[k]}.xml`, xmlFor(k));
     options.progress?.(++done, dataset.images.length);
   });
   for (const s of stems) written.push(`Annotations/${s}.xml`);

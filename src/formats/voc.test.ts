@@ -22,7 +22,7 @@ test('VOC corners are 1-based inclusive: a one-pixel box at pixel (0,0) is xmin=
   assert.deepEqual(boxToVoc(47, 239, 148, 132), { xmin: 48, ymin: 240, xmax: 195, ymax: 371 });
 });
 
-test('VOC read: images, sizes, splits from ImageSets/Main, categories as sorted names', async () => {
+test('VOC read: images, sizes, splits from ImageSets/Main, categories as sorted names, non-default depth and segmented kept', async () => {
   const { dir, dataset } = await readFixture();
   assert.deepEqual(dataset.categories, [
     { id: 1, name: 'cat' },
@@ -36,11 +36,11 @@ test('VOC read: images, sizes, splits from ImageSets/Main, categories as sorted 
       width: 353,
       height: 500,
       split: 'train',
-      extra: { depth: 3, segmented: 1, folder: 'VOC2007' },
+      extra: { segmented: 1, folder: 'VOC2007' },
     },
-    { id: 2, file: '000002.jpg', width: 335, height: 500, split: 'val', extra: { depth: 3 } },
+    { id: 2, file: '000002.jpg', width: 335, height: 500, split: 'val', extra: { depth: 1 } },
     // <size> 0×0: the size comes from the JPEG header.
-    { id: 3, file: '000003.jpg', width: 40, height: 30, split: 'test', extra: { depth: 3 } },
+    { id: 3, file: '000003.jpg', width: 40, height: 30, split: 'test' },
   ]);
   assert.equal(dataset.info.imageRoot, join(dir, 'JPEGImages'));
 });
@@ -200,9 +200,10 @@ test('COCO-frame → VOC → COCO-frame keeps random float boxes within 1e-9 px 
   await voc.write(d, nodeFiles, out);
   const back = await voc.read(nodeFiles, out, { categories: d.categories, images: d.images });
   assert.deepEqual(back.categories, d.categories);
+  // Image records come back whole (in file-name order): no defaults turn into noise.
   assert.deepEqual(
-    back.images.map((im) => [im.file, im.id]),
-    d.images.map((im) => [im.file, im.id]).sort(),
+    back.images,
+    [...d.images].sort((a, b) => (a.file < b.file ? -1 : 1)),
   );
   const idOf = new Map(d.images.map((im) => [im.file, im.id]));
   const key = (ds: Dataset, r: number) => `${ds.images.find((im) => im.id === ds.annotations.imageIds[r])!.file}`;

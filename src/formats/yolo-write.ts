@@ -113,10 +113,11 @@ export async function writeYolo(
     seen.set(labelFiles[k], im.file);
   });
 
-  await files.writeText(joinPath(path, 'data.yaml'), formatDataYaml(split.yaml, names, task));
+  const out = joinPath(path);
+  await files.writeText(`${out}/data.yaml`, formatDataYaml(split.yaml, names, task));
   let done = 0;
   await mapLimit(dataset.images, FILE_CONCURRENCY, async (_im, k) => {
-    await files.writeText(joinPath(path, labelFiles[k]), labelText(k));
+    await files.writeText(`${out}/${labelFiles[k]}`, labelText(k));
     options.progress?.(++done, dataset.images.length);
   });
   const written = ['data.yaml', ...labelFiles];
