@@ -41,7 +41,7 @@ export async function vocLayout(files: FileAccess, path: string): Promise<VocLay
       splitDir: (await isDirectory(files, splitDir)) ? splitDir : undefined,
     };
   }
-  if (await isDirectory(files, path)) return { annotationDir: path, imageRoot: path };
+  if (await isDirectory(files, path)) return { annotationDir: joinPath(path), imageRoot: joinPath(path) };
   throw new DetkitError('not a folder: expected a VOC root (with Annotations/) or a folder of VOC XML files', {
     file: path,
   });
