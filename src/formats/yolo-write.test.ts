@@ -5,6 +5,7 @@ import YAML from 'yaml';
 import { Dataset } from '../core/dataset.js';
 import { nodeFiles } from '../io/node-files.js';
 import { assertSameTree, FIXTURES, fixtureCopy, tempDir } from './fixtures.test-util.js';
+import { lossReport } from './loss.js';
 import { yolo } from './yolo.js';
 import { formatDataYaml } from './yolo-yaml.js';
 
@@ -75,15 +76,26 @@ test('YOLO write: the segment task writes polygons, and box outlines for boxes w
   assertSameTree(out, join(FIXTURES, 'yolo/write-segment'));
 });
 
-test('YOLO write: the detect task reports the segmentations it drops', async () => {
+test('YOLO write: the detect task reports the polygons it drops', async () => {
   const d = new Dataset();
   d.categories = [{ id: 0, name: 'a' }];
   d.images = [{ id: 1, file: 'p.png', width: 200, height: 100 }];
   d.annotations.add({ imageId: 1, categoryId: 0, bbox: [20, 20, 80, 40], segmentation: [[20, 20, 100, 20, 100, 60]] });
+  d.annotations.add({
+    imageId: 1,
+    categoryId: 0,
+    bbox: [0, 0, 2, 2],
+    segmentation: { size: [100, 200], counts: [0, 4] },
+  });
   const { loss } = await yolo.write(d, nodeFiles, tempDir());
+  // The RLE mask is reported by the generic capability check (lossReport), not twice.
   assert.deepEqual(
     loss?.map((l) => [l.what, l.count]),
-    [['segmentation', 1]],
+    [['polygons', 1]],
+  );
+  assert.deepEqual(
+    lossReport(d, yolo.capabilities).map((l) => [l.what, l.count]),
+    [['rle', 1]],
   );
 });
 

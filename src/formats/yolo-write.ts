@@ -78,7 +78,13 @@ export async function writeYolo(
       const b = row * 4;
       const [x, y, w, h] = [t.boxes[b], t.boxes[b + 1], t.boxes[b + 2], t.boxes[b + 3]];
       if (task === 'detect') {
-        if (t.segmentations.has(row)) count('segmentation', 'segmentations (the detect task writes boxes)');
+        // RLE masks are in the generic report (YOLO has no RLE); polygons only in segment datasets.
+        if (Array.isArray(t.segmentations.get(row))) {
+          count(
+            'polygons',
+            'polygon segmentations (the detect task writes boxes; write with task segment to keep them)',
+          );
+        }
         text += `${formatBoxLine(cls, x, y, w, h, im.width, im.height)}\n`;
         continue;
       }
