@@ -18,7 +18,7 @@ import { CategoryNames, imageIdsFor, knownCategories } from './category-map.js';
 import type { ReadOptions } from './format.js';
 import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
 import { parseYoloLabels, polygonBounds, type YoloLabelSink } from './yolo-lines.js';
-import { findDataYaml, parseDataYaml, type YoloConfig } from './yolo-yaml.js';
+import { findDataYaml, parseDataYaml, type YoloConfig, type YoloSource } from './yolo-yaml.js';
 
 /** Ultralytics' img2label_paths: replace the last `/images/` with `/labels/`, the extension with `.txt`. */
 export function labelPathFor(imagePath: string): string {
@@ -45,9 +45,14 @@ function fileFor(root: string, path: string): string {
 }
 
 /** Images of one split source: a folder (searched recursively) or a `.txt` list. */
-async function imagesOf(files: FileAccess, source: string, config: YoloConfig, split: string): Promise<Listed[]> {
-  const stat = await files.stat(source);
-  if (!stat) throw new DetkitError(`split source ${source} does not exist`, { file: config.yamlFile });
+async function imagesOf(files: FileAccess, entry: YoloSource, config: YoloConfig, split: string): Promise<Listed[]> {
+  let source = entry.path;
+  let stat = await files.stat(source);
+  if (!stat && entry.orElse) {
+    source = entry.orElse;
+    stat = await files.stat(source);
+  }
+  if (!stat) throw new DetkitError(`split source ${entry.path} does not exist`, { file: config.yamlFile });
   if (stat.isDirectory) {
     // One relative prefix per folder rather than path arithmetic per image (5,000 images).
     const prefix = fileFor(config.root, source);

@@ -12,6 +12,15 @@ export type YoloTask = 'detect' | 'segment' | 'obb';
 
 export const YOLO_SPLITS = ['train', 'val', 'test'] as const;
 
+export interface YoloSource {
+  path: string;
+  /**
+   * Ultralytics' second guess for an entry starting with '../' that does not exist: the same
+   * entry without it (Roboflow exports write `train: ../train/images` next to `train/`).
+   */
+  orElse?: string;
+}
+
 export interface YoloConfig {
   yamlFile: string;
   /** Dataset root: split entries and list files resolve against it. */
@@ -19,7 +28,7 @@ export interface YoloConfig {
   /** Class names by class index. */
   names: string[];
   /** Per split, the resolved sources: image folders or `.txt` list files. */
-  splits: { split: string; sources: string[] }[];
+  splits: { split: string; sources: YoloSource[] }[];
   task: YoloTask;
 }
 
@@ -93,9 +102,12 @@ export async function parseDataYaml(text: string, file: string, taskOption?: unk
     const entry = data[split];
     if (entry === undefined || entry === null || entry === '') continue;
     const list = Array.isArray(entry) ? entry : [entry];
-    const sources = list.map((s) => {
+    const sources = list.map((s): YoloSource => {
       if (typeof s !== 'string') throw new DetkitError(`"${split}" entries must be paths`, { file, field: split });
-      return isAbsolutePath(s) ? s : joinPath(root, s);
+      if (isAbsolutePath(s)) return { path: s };
+      return s.startsWith('../')
+        ? { path: joinPath(root, s), orElse: joinPath(root, s.slice(3)) }
+        : { path: joinPath(root, s) };
     });
     splits.push({ split, sources });
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../core/dataset.js';
@@ -160,4 +160,20 @@ test('YOLO read warns about label files that have no image', async () => {
   const d = await yolo.read(nodeFiles, dir, { warn: (m: string) => warnings.push(m) });
   assert.equal(d.images.length, 3);
   assert.deepEqual(warnings, ['1 label files have no image next to them and were not read']);
+});
+
+test("YOLO read: a '../' split entry that does not exist is tried without it, as Ultralytics does (Roboflow layout)", async () => {
+  const dir = await fixtureCopy(null, { 'train/images/a.jpg': [20, 10], 'valid/images/b.jpg': [20, 10] });
+  writeFileSync(join(dir, 'data.yaml'), 'train: ../train/images\nval: ../valid/images\nnames: [cat]\n');
+  mkdirSync(join(dir, 'train/labels'));
+  writeFileSync(join(dir, 'train/labels/a.txt'), '0 0.5 0.5 1 1\n');
+  const d = await yolo.read(nodeFiles, dir);
+  assert.deepEqual(
+    d.images.map((im) => [im.file, im.split]),
+    [
+      ['train/images/a.jpg', 'train'],
+      ['valid/images/b.jpg', 'val'],
+    ],
+  );
+  assert.deepEqual(rows(d), [[1, 0, 0, 0, 20, 10]]);
 });
