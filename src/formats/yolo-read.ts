@@ -144,8 +144,13 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
     categories = config.names.map((name, k) => ({ id: k, name }));
   }
 
-  // ~7 boxes an image is typical; the table grows if there are more.
-  const dataset = new Dataset(images.length * 8);
+  // One label a line: counting lines sizes the table once (blank lines only over-reserve).
+  let lines = 0;
+  for (const { text } of loaded) {
+    if (text) lines++;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  }
+  const dataset = new Dataset(lines);
   dataset.categories = categories;
   dataset.info = {
     sourceFormat: 'yolo',
