@@ -7,6 +7,7 @@ import type { Dataset, ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { basename, joinPath, stem } from '../core/paths.js';
+import { copyImages } from './copy-images.js';
 import type { WriteOptions, WriteResult } from './format.js';
 import type { LossReport } from './loss.js';
 import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
@@ -110,12 +111,9 @@ export async function writeVoc(
   }
 
   if (options.copyImages) {
-    const root = options.imageRoot ?? dataset.info.imageRoot;
-    if (!root) throw new DetkitError('copying images needs the source image folder (imageRoot)');
-    await mapLimit(dataset.images, FILE_CONCURRENCY, async (im) => {
-      await files.copyFile(joinPath(root, im.file), joinPath(path, 'JPEGImages', basename(im.file)));
-    });
-    for (const im of dataset.images) written.push(`JPEGImages/${basename(im.file)}`);
+    const targets = dataset.images.map((im) => `JPEGImages/${basename(im.file)}`);
+    await copyImages(dataset, files, path, targets, options);
+    written.push(...targets);
   }
   return { files: written, loss: vocLoss(dataset) };
 }

@@ -236,3 +236,16 @@ test('names are written so that YAML 1.1 (PyYAML, Ultralytics) reads them back u
   assert.match(text, /^ {2}0: person$/m);
   assert.match(text, /^ {2}2: "yes"$/m);
 });
+
+test('YOLO write copies images given by absolute path, with no image root needed', async () => {
+  const src = await fixtureCopy(null, { 'x/a.jpg': [20, 10] });
+  const d = new Dataset();
+  d.categories = [{ id: 0, name: 'a' }];
+  d.images = [{ id: 1, file: join(src, 'x/a.jpg'), width: 20, height: 10 }];
+  const out = tempDir();
+  await yolo.write(d, nodeFiles, out, { copyImages: true });
+  assert.deepEqual(
+    (await yolo.read(nodeFiles, out)).images.map((im) => [im.file, im.width]),
+    [['images/a.jpg', 20]],
+  );
+});

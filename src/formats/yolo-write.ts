@@ -11,6 +11,7 @@ import type { Dataset, ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { basename, joinPath, stem } from '../core/paths.js';
+import { copyImages } from './copy-images.js';
 import type { WriteOptions, WriteResult } from './format.js';
 import type { LossReport } from './loss.js';
 import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
@@ -129,11 +130,7 @@ export async function writeYolo(
   const written = ['data.yaml', ...labelFiles];
 
   if (options.copyImages) {
-    const root = options.imageRoot ?? dataset.info.imageRoot;
-    if (!root) throw new DetkitError('copying images needs the source image folder (imageRoot)');
-    await mapLimit(dataset.images, FILE_CONCURRENCY, async (im, k) => {
-      await files.copyFile(joinPath(root, im.file), joinPath(path, imageFiles[k]));
-    });
+    await copyImages(dataset, files, path, imageFiles, options);
     written.push(...imageFiles);
   } else {
     for (const dir of new Set(split.yaml.map(([, folder]) => folder))) await files.mkdir(joinPath(path, dir));
