@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
-import { FIXTURES } from './fixtures.test-util.js';
+import { FIXTURES } from './fixtures.test.util.js';
 import { scanXml } from './voc-xml.js';
 
 const reference = new XMLParser({ ignoreAttributes: true, parseTagValue: false });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Dataset } from '../core/dataset.js';
 import { nodeFiles } from '../io/node-files.js';
-import { assertSameTree, FIXTURES, fixtureCopy, tempDir } from './fixtures.test-util.js';
+import { assertSameTree, FIXTURES, fixtureCopy, tempDir } from './fixtures.test.util.js';
 import { voc } from './voc.js';
 import { boxFromVoc, boxToVoc } from './voc-coords.js';
 import { parseVocXml } from './voc-read.js';

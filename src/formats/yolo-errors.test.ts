@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { nodeFiles } from '../io/node-files.js';
-import { fixtureCopy } from './fixtures.test-util.js';
+import { fixtureCopy } from './fixtures.test.util.js';
 import { yolo } from './yolo.js';
 
 const YAML_OK = 'train: images\nval: images\nnames: [cat, dog]\n';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import YAML from 'yaml';
 import { Dataset } from '../core/dataset.js';
 import { nodeFiles } from '../io/node-files.js';
-import { assertSameTree, FIXTURES, fixtureCopy, tempDir } from './fixtures.test-util.js';
+import { assertSameTree, FIXTURES, fixtureCopy, tempDir } from './fixtures.test.util.js';
 import { lossReport } from './loss.js';
 import { yolo } from './yolo.js';
 import { formatDataYaml } from './yolo-yaml.js';

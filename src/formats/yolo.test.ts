@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../core/dataset.js';
 import { nodeFiles } from '../io/node-files.js';
-import { FIXTURES, fixtureCopy } from './fixtures.test-util.js';
+import { FIXTURES, fixtureCopy } from './fixtures.test.util.js';
 import { yolo } from './yolo.js';
 import { labelPathFor } from './yolo-read.js';
 
