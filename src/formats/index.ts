@@ -2,8 +2,10 @@
 import { coco } from './coco.js';
 import { registerFormat } from './registry.js';
 import { tfrecord } from './tfrecord/index.js';
+import { voc } from './voc.js';
+import { yolo } from './yolo.js';
 
-const builtin = [coco, tfrecord];
+const builtin = [coco, voc, yolo, tfrecord];
 for (const format of builtin) registerFormat(format);
 
 export { type CocoReadOptions, type CocoWriteOptions, coco } from './coco.js';

@@ -1,0 +1,184 @@
+/**
+ * YOLO reader: data.yaml → image lists per split → label file per image (Ultralytics' rule:
+ * the last `/images/` of the image path becomes `/labels/`, the extension `.txt`). Images with
+ * no label file or an empty one are negatives and are kept. Image sizes come from the image
+ * headers, read concurrently; pixels are never decoded.
+ *
+ * Class k is category names[k], with id k — unless the `categories` read option lists known
+ * categories: then class k takes the known category named names[k] (see category-map.ts), so
+ * a COCO→YOLO→COCO round trip gets COCO's ids back. Image ids are 1..N in read order, or
+ * those of the `images` option's records with the same file name.
+ */
+import { Dataset, type ImageRecord } from '../core/dataset.js';
+import { DetkitError } from '../core/errors.js';
+import { type FileAccess, walkFiles } from '../core/files.js';
+import { readImageSize } from '../core/image-size.js';
+import { dirname, extname, isAbsolutePath, isImagePath, joinPath, relativePath } from '../core/paths.js';
+import { CategoryNames, imageIdsFor, knownCategories } from './category-map.js';
+import type { ReadOptions } from './format.js';
+import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
+import { parseYoloLabels, polygonBounds, type YoloLabelSink } from './yolo-lines.js';
+import { findDataYaml, parseDataYaml, type YoloConfig, type YoloSource } from './yolo-yaml.js';
+
+/** Ultralytics' img2label_paths: replace the last `/images/` with `/labels/`, the extension with `.txt`. */
+export function labelPathFor(imagePath: string): string {
+  const slashed = imagePath.startsWith('/') ? imagePath : `/${imagePath}`;
+  const i = slashed.lastIndexOf('/images/');
+  let label = i < 0 ? slashed : `${slashed.slice(0, i)}/labels/${slashed.slice(i + 8)}`;
+  const dot = label.lastIndexOf('.');
+  if (dot > label.lastIndexOf('/')) label = label.slice(0, dot);
+  label += '.txt';
+  return imagePath.startsWith('/') ? label : label.slice(1);
+}
+
+interface Listed {
+  /** Where the image is. */
+  path: string;
+  /** The same, relative to the dataset root (ImageRecord.file). */
+  file: string;
+  split: string | undefined;
+}
+
+/** `path` relative to the dataset root when both are of one kind, else as given. */
+function fileFor(root: string, path: string): string {
+  return isAbsolutePath(path) === isAbsolutePath(root) ? relativePath(root, path) : path;
+}
+
+/** Images of one split source: a folder (searched recursively) or a `.txt` list. */
+async function imagesOf(files: FileAccess, entry: YoloSource, config: YoloConfig, split: string): Promise<Listed[]> {
+  let source = entry.path;
+  let stat = await files.stat(source);
+  if (!stat && entry.orElse) {
+    source = entry.orElse;
+    stat = await files.stat(source);
+  }
+  if (!stat) throw new DetkitError(`split source ${entry.path} does not exist`, { file: config.yamlFile });
+  if (stat.isDirectory) {
+    // One relative prefix per folder rather than path arithmetic per image (5,000 images).
+    const prefix = fileFor(config.root, source);
+    return (await walkFiles(files, source, isImagePath)).map((rel) => ({
+      path: `${source}/${rel}`,
+      file: prefix === '.' ? rel : `${prefix}/${rel}`,
+      split,
+    }));
+  }
+  const paths: string[] = [];
+  if (extname(source) !== '.txt') {
+    paths.push(source);
+  } else {
+    // List entries resolve against the list's folder (Ultralytics does so for './' entries).
+    const here = dirname(source);
+    for (const raw of (await files.readText(source)).split('\n')) {
+      const line = raw.trim();
+      if (line) paths.push(isAbsolutePath(line) ? line : joinPath(here, line));
+    }
+  }
+  return paths.map((path) => ({ path, file: fileFor(config.root, path), split }));
+}
+
+/** Every image once, in split order; an image listed under two splits has no split. */
+async function listImages(files: FileAccess, config: YoloConfig): Promise<Listed[]> {
+  const byPath = new Map<string, Listed>();
+  for (const { split, sources } of config.splits) {
+    for (const source of sources) {
+      for (const listed of await imagesOf(files, source, config, split)) {
+        const seen = byPath.get(listed.path);
+        if (!seen) byPath.set(listed.path, listed);
+        else if (seen.split !== split) seen.split = undefined;
+      }
+    }
+  }
+  return [...byPath.values()];
+}
+
+/** Which label files exist, by listing each label folder once instead of a stat per image. */
+async function existingLabels(files: FileAccess, labelPaths: string[]): Promise<Set<string>> {
+  const dirs = [...new Set(labelPaths.map((p) => p.slice(0, p.lastIndexOf('/'))))];
+  const found = new Set<string>();
+  await mapLimit(dirs, FILE_CONCURRENCY, async (dir) => {
+    if (!(await files.stat(dir || '/'))?.isDirectory) return;
+    for (const e of await files.list(dir || '/')) {
+      if (!e.isDirectory && e.name.endsWith('.txt')) found.add(`${dir}/${e.name}`);
+    }
+  });
+  return found;
+}
+
+export async function readYolo(files: FileAccess, path: string, options: ReadOptions = {}): Promise<Dataset> {
+  const yamlFile = await findDataYaml(files, path);
+  if (!yamlFile) {
+    throw new DetkitError('no data.yaml found: a YOLO dataset needs one with "names" and train/val entries', {
+      file: path,
+    });
+  }
+  const config = await parseDataYaml(await files.readText(yamlFile), yamlFile, options.task);
+  if (config.splits.length === 0) {
+    throw new DetkitError('no train, val or test entry: nothing says where the images are', { file: yamlFile });
+  }
+  const images = await listImages(files, config);
+  const labelPaths = images.map((im) => labelPathFor(im.path));
+  const existing = await existingLabels(files, labelPaths);
+  const orphans = existing.size - labelPaths.filter((p) => existing.has(p)).length;
+  if (orphans > 0) options.warn?.(`${orphans} label files have no image next to them and were not read`);
+
+  let done = 0;
+  const loaded = await mapLimit(images, FILE_CONCURRENCY, async (im, k) => {
+    const labelPath = labelPaths[k];
+    const [size, text] = await Promise.all([
+      readImageSize(files, im.path),
+      existing.has(labelPath) ? files.readText(labelPath) : '',
+    ]);
+    options.progress?.(++done, images.length);
+    return { width: size.width, height: size.height, text };
+  });
+
+  const known = knownCategories(options.categories);
+  let classToCategory: number[];
+  let categories: Dataset['categories'];
+  if (known.length > 0) {
+    const names = new CategoryNames(known);
+    classToCategory = config.names.map((name) => names.resolve(name, true).id);
+    categories = names.categories;
+  } else {
+    classToCategory = config.names.map((_name, k) => k);
+    categories = config.names.map((name, k) => ({ id: k, name }));
+  }
+
+  // One label a line: counting lines sizes the table once (blank lines only over-reserve).
+  let lines = 0;
+  for (const { text } of loaded) {
+    if (text) lines++;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  }
+  const dataset = new Dataset(lines);
+  dataset.categories = categories;
+  dataset.info = {
+    sourceFormat: 'yolo',
+    imageRoot: config.root,
+    task: config.task === 'detect' ? 'detection' : config.task === 'segment' ? 'segmentation' : 'obb',
+  };
+  const t = dataset.annotations;
+  const imageIds = imageIdsFor(
+    images.map((im) => im.file),
+    options.images,
+  );
+  let imageId = 0;
+  const sink: YoloLabelSink = {
+    box(cls, x, y, w, h) {
+      t.addBox(imageId, classToCategory[cls], x, y, w, h);
+    },
+    polygon(cls, points) {
+      const [x, y, w, h] = polygonBounds(points);
+      t.segmentations.set(t.addBox(imageId, classToCategory[cls], x, y, w, h), [points]);
+    },
+  };
+  images.forEach((im, k) => {
+    const { width, height, text } = loaded[k];
+    imageId = imageIds[k];
+    const image: ImageRecord = { id: imageId, file: im.file, width, height };
+    if (im.split) image.split = im.split;
+    dataset.addImage(image);
+    if (text) parseYoloLabels(text, labelPaths[k], config.task, config.names.length, width, height, sink);
+  });
+  return dataset;
+}

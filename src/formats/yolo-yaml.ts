@@ -1,0 +1,162 @@
+/**
+ * Ultralytics `data.yaml`: `names` (list or {index: name} dict), `path` (dataset root, relative
+ * to the yaml's folder; the folder itself when absent), `train` / `val` / `test` entries (a
+ * folder of images, a `.txt` list of image paths, or a list of those) and detkit's `task` key
+ * (detect | segment | obb), which decides how label lines with many numbers read.
+ */
+import { DetkitError } from '../core/errors.js';
+import type { FileAccess } from '../core/files.js';
+import { dirname, extname, isAbsolutePath, joinPath } from '../core/paths.js';
+
+export type YoloTask = 'detect' | 'segment' | 'obb';
+
+export const YOLO_SPLITS = ['train', 'val', 'test'] as const;
+
+export interface YoloSource {
+  path: string;
+  /**
+   * Ultralytics' second guess for an entry starting with '../' that does not exist: the same
+   * entry without it (Roboflow exports write `train: ../train/images` next to `train/`).
+   */
+  orElse?: string;
+}
+
+export interface YoloConfig {
+  yamlFile: string;
+  /** Dataset root: split entries and list files resolve against it. */
+  root: string;
+  /** Class names by class index. */
+  names: string[];
+  /** Per split, the resolved sources: image folders or `.txt` list files. */
+  splits: { split: string; sources: YoloSource[] }[];
+  task: YoloTask;
+}
+
+/** `task` as written in a yaml or given as an option; undefined when absent. */
+export function parseTask(value: unknown, where: { file?: string; field?: string }): YoloTask | undefined {
+  if (value === undefined || value === null) return undefined;
+  switch (value) {
+    case 'detect':
+    case 'detection':
+      return 'detect';
+    case 'segment':
+    case 'segmentation':
+      return 'segment';
+    case 'obb':
+      return 'obb';
+  }
+  throw new DetkitError(`unknown YOLO task ${JSON.stringify(value)}; expected detect, segment or obb`, where);
+}
+
+function parseNames(value: unknown, file: string): string[] {
+  if (value === undefined || value === null) {
+    throw new DetkitError('no "names": the class names are needed to read YOLO labels', { file, field: 'names' });
+  }
+  if (Array.isArray(value)) return value.map((n) => String(n));
+  if (typeof value === 'object') {
+    const names: string[] = [];
+    for (const [key, name] of Object.entries(value as Record<string, unknown>)) {
+      const k = Number(key);
+      if (!Number.isInteger(k) || k < 0) {
+        throw new DetkitError(`class index "${key}" is not a non-negative integer`, { file, field: `names.${key}` });
+      }
+      names[k] = String(name);
+    }
+    let missing = 0;
+    while (missing < names.length && missing in names) missing++;
+    if (missing < names.length) {
+      throw new DetkitError(`class indices must be 0..N-1: index ${missing} has no name`, { file, field: 'names' });
+    }
+    return names;
+  }
+  throw new DetkitError('"names" must be a list or an {index: name} mapping', { file, field: 'names' });
+}
+
+/** Parses `text` (the content of `file`) into a config; paths resolve against the yaml's folder. */
+export async function parseDataYaml(text: string, file: string, taskOption?: unknown): Promise<YoloConfig> {
+  // Loaded on first need: only YOLO reads parse YAML, and loading it costs start-up time.
+  const YAML = (await import('yaml')).default;
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text);
+  } catch (e) {
+    const err = e as Error & { linePos?: { line: number }[] };
+    throw new DetkitError(`invalid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, {
+      file,
+      line: err.linePos?.[0]?.line,
+    });
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new DetkitError('a YOLO data.yaml must be a mapping with "names" and split entries', { file });
+  }
+  const data = doc as Record<string, unknown>;
+  const here = dirname(file);
+  const root =
+    typeof data.path === 'string' && data.path !== ''
+      ? isAbsolutePath(data.path)
+        ? data.path
+        : joinPath(here, data.path)
+      : here;
+  const splits: YoloConfig['splits'] = [];
+  for (const split of YOLO_SPLITS) {
+    const entry = data[split];
+    if (entry === undefined || entry === null || entry === '') continue;
+    const list = Array.isArray(entry) ? entry : [entry];
+    const sources = list.map((s): YoloSource => {
+      if (typeof s !== 'string') throw new DetkitError(`"${split}" entries must be paths`, { file, field: split });
+      if (isAbsolutePath(s)) return { path: s };
+      return s.startsWith('../')
+        ? { path: joinPath(root, s), orElse: joinPath(root, s.slice(3)) }
+        : { path: joinPath(root, s) };
+    });
+    splits.push({ split, sources });
+  }
+  return {
+    yamlFile: file,
+    root,
+    names: parseNames(data.names, file),
+    splits,
+    task: parseTask(taskOption, {}) ?? parseTask(data.task, { file, field: 'task' }) ?? 'detect',
+  };
+}
+
+/** The data.yaml for `path`: the file itself, `path/data.yaml`, or the only yaml in `path`. */
+export async function findDataYaml(files: FileAccess, path: string): Promise<string | null> {
+  const stat = await files.stat(path);
+  if (!stat) return null;
+  if (!stat.isDirectory) return ['.yaml', '.yml'].includes(extname(path)) ? path : null;
+  const yamls = (await files.list(path)).filter((e) => !e.isDirectory && ['.yaml', '.yml'].includes(extname(e.name)));
+  const data = yamls.find((e) => e.name === 'data.yaml' || e.name === 'data.yml');
+  if (data) return joinPath(path, data.name);
+  return yamls.length === 1 ? joinPath(path, yamls[0].name) : null;
+}
+
+/** Words YAML 1.1 (PyYAML, so Ultralytics) reads as booleans or null. */
+const YAML11_SPECIAL = new Set(
+  ['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null', '~'].flatMap((w) => [
+    w,
+    w.toUpperCase(),
+    w[0].toUpperCase() + w.slice(1),
+  ]),
+);
+
+/**
+ * One YAML scalar that PyYAML reads back as the same string: plain when it is clearly a word
+ * (`traffic light`), else double-quoted — a JSON string is a valid YAML double-quoted scalar.
+ */
+export function yamlString(value: string): string {
+  const plain = /^[A-Za-z_/][\w ./-]*$/.test(value) && !value.endsWith(' ') && !YAML11_SPECIAL.has(value);
+  return plain ? value : JSON.stringify(value);
+}
+
+/** A data.yaml in Ultralytics' style: no `path` (so it resolves to the yaml's folder). */
+export function formatDataYaml(splits: [split: string, folder: string][], names: string[], task: YoloTask): string {
+  let text = '';
+  for (const [split, folder] of splits) text += `${split}: ${yamlString(folder)}\n`;
+  if (task !== 'detect') text += `task: ${task}\n`;
+  text += `nc: ${names.length}\nnames:${names.length === 0 ? ' {}' : ''}\n`;
+  names.forEach((name, k) => {
+    text += `  ${k}: ${yamlString(name)}\n`;
+  });
+  return text;
+}

@@ -1,0 +1,40 @@
+/**
+ * YOLO (Darknet txt labels + Ultralytics data.yaml) format plugin: detect, segment and obb
+ * tasks. Reading: yolo-read.ts; writing: yolo-write.ts; the line arithmetic: yolo-lines.ts.
+ */
+import type { DatasetFormat } from './format.js';
+import { readYolo } from './yolo-read.js';
+import { writeYolo } from './yolo-write.js';
+import { findDataYaml } from './yolo-yaml.js';
+
+export const yolo: DatasetFormat = {
+  name: 'yolo',
+  description: 'YOLO txt labels with an Ultralytics data.yaml (detect, segment, obb)',
+  capabilities: {
+    boxes: true,
+    polygons: true,
+    rle: false,
+    crowd: false,
+    scores: false,
+    attributes: [],
+    imageLabels: false,
+    negatives: true,
+    categoryIds: false,
+    imageIds: false,
+    annotationIds: false,
+    area: false,
+    supercategory: false,
+    splits: true,
+  },
+
+  async detect(files, path) {
+    const yamlFile = await findDataYaml(files, path);
+    if (!yamlFile) return null;
+    const text = new TextDecoder().decode(await files.readHead(yamlFile, 65536));
+    if (!/^names\s*:/m.test(text)) return null;
+    return { confidence: 0.9, reason: `found ${yamlFile} with a "names" entry` };
+  },
+
+  read: readYolo,
+  write: writeYolo,
+};
