@@ -15,9 +15,9 @@ const model = (boxes: number[][], scores: number[], labels: number[]): ModelBoxe
   labels,
 });
 
-// A = [0.1,0.1,0.5,0.5]; B = [0.1,0.1,0.5,0.3] overlaps it with IoU exactly 0.5.
-const A = [0.1, 0.1, 0.5, 0.5];
-const B = [0.1, 0.1, 0.5, 0.3];
+// B overlaps A with IoU exactly 0.5 (binary fractions: no rounding).
+const A = [0.125, 0.125, 0.5, 0.5];
+const B = [0.125, 0.125, 0.5, 0.3125];
 const far = [0.6, 0.6, 0.9, 0.9];
 
 test('ensemble nms pools all models and suppresses per label when IoU > iou_thr', () => {
