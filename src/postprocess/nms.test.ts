@@ -135,3 +135,11 @@ test('nonMaxSuppression filters scores strictly above the threshold, then select
   assert.equal(top.length, 1);
   assert.equal(top.scores[0], d.scores[0]);
 });
+
+test('float32 and float64 scores order the same way, ties by index, -0 tied with 0', () => {
+  const values = [0.25, -0, 0.5, 0, -0.25, 0.5, 1e-30, 3.4e38, -3.4e38];
+  const expected = [7, 2, 5, 0, 6, 1, 3, 4, 8];
+  assert.deepEqual([...orderByScore(Float32Array.from(values))], expected);
+  assert.deepEqual([...orderByScore(values.map((v) => v + 1e-300 * 0))], expected);
+  assert.deepEqual([...orderByScore([0.1 + 0.2, 0.3, 0.1 + 0.2])], [0, 2, 1]);
+});

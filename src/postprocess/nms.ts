@@ -15,26 +15,37 @@
  */
 import { type Detections, selectDetections } from '../core/detections.js';
 
+const INDEX_BITS = 2 ** 21;
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
 /** Indices of the non-NaN scores, by decreasing score; equal scores in increasing index (stable). */
 export function orderByScore(scores: ArrayLike<number>): Int32Array {
   const n = scores.length;
   const valid = new Int32Array(n);
   let count = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(scores[i])) valid[count++] = i;
-  // Sorting float64 keys natively is several times faster than a comparator sort; each index is
-  // then placed at the next free position of its key, in index order, which makes ties stable.
-  const sortedKeys = new Float64Array(count);
-  for (let k = 0; k < count; k++) sortedKeys[k] = -scores[valid[k]];
-  sortedKeys.sort();
-  const next = new Map<number, number>();
-  for (let k = 0; k < count; k++) if (k === 0 || sortedKeys[k] !== sortedKeys[k - 1]) next.set(sortedKeys[k], k);
-  const order = new Int32Array(count);
-  for (let k = 0; k < count; k++) {
-    const key = -scores[valid[k]];
-    const at = next.get(key)!;
-    order[at] = valid[k];
-    next.set(key, at + 1);
+  let float32 = true;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i];
+    if (Number.isNaN(s)) continue;
+    valid[count++] = i;
+    if (float32 && Math.fround(s) !== s) float32 = false;
   }
+  if (!float32 || n > INDEX_BITS) {
+    return valid.slice(0, count).sort((a, b) => scores[b] - scores[a] || a - b);
+  }
+  // Float32 scores: pack (descending score rank, index) into one integer below 2^53 and sort the
+  // keys natively — several times faster than a comparator sort, and stable by construction.
+  const keys = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    f32[0] = scores[valid[k]] || 0; // -0 ranks with +0
+    const bits = u32[0];
+    const ascending = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+    keys[k] = (0xffffffff - ascending) * INDEX_BITS + valid[k];
+  }
+  keys.sort();
+  const order = new Int32Array(count);
+  for (let k = 0; k < count; k++) order[k] = keys[k] % INDEX_BITS;
   return order;
 }
 
