@@ -4,3 +4,4 @@ export * from './formats/index.js';
 export { NodeFiles, nodeFiles, writeAtomically } from './io/node-files.js';
 export * from './ops/stats.js';
 export * from './ops/validate.js';
+export * from './postprocess/index.js';

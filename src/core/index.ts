@@ -3,6 +3,7 @@ export * from './dataset.js';
 export * from './detections.js';
 export * from './errors.js';
 export * from './files.js';
+export * from './geometry.js';
 export * from './image.js';
 export * from './image-size.js';
 export * from './paths.js';

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import '../../formats/index.js';
 import { registerConvert } from './convert.js';
+import { registerEnsemble } from './ensemble.js';
 import { registerInfo } from './info.js';
 import { registerStats } from './stats.js';
 import { registerValidate } from './validate.js';
@@ -11,4 +12,5 @@ export const commands: ((program: Command) => void)[] = [
   registerConvert,
   registerStats,
   registerValidate,
+  registerEnsemble,
 ];
