@@ -2,6 +2,9 @@
  * Bounded concurrency for I/O-bound work (reading image headers, copying files): at most
  * `limit` tasks in flight, results in input order.
  */
+/** How many file operations readers and writers keep in flight: enough to hide I/O latency, few enough not to exhaust file handles. */
+export const FILE_CONCURRENCY = 64;
+
 export async function mapPool<T, R>(
   items: readonly T[],
   limit: number,

@@ -11,10 +11,10 @@ import { Dataset } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { basename, dirname, extname, joinPath, relativePath } from '../core/paths.js';
-import { mapPool } from '../core/pool.js';
 import { cocoLocator, parseCoco } from './coco-read.js';
 import { isResults, writeCocoFile } from './coco-write.js';
 import type { DatasetFormat, Detected, ReadOptions, WriteOptions, WriteResult } from './format.js';
+import { copyImages } from './images.js';
 import type { LossReport } from './loss.js';
 
 export interface CocoReadOptions extends ReadOptions {
@@ -238,16 +238,12 @@ async function writeCoco(dataset: Dataset, files: FileAccess, path: string, opti
       });
     }
   }
-  if (options.copyImages) written.push(...(await copyImages(dataset, files, asFile ? dirname(path) : path, options)));
+  if (options.copyImages) {
+    const targets = dataset.images.map((im) => joinPath('images', im.file));
+    await copyImages(dataset, files, asFile ? dirname(path) : path, targets, options);
+    written.push(...targets);
+  }
   return { files: written, loss } satisfies WriteResult;
-}
-
-async function copyImages(dataset: Dataset, files: FileAccess, outDir: string, options: WriteOptions) {
-  const root = options.imageRoot ?? dataset.info.imageRoot;
-  if (!root) throw new DetkitError('cannot copy images: the dataset does not say where they are');
-  const targets = dataset.images.map((im) => joinPath(outDir, 'images', im.file));
-  await mapPool(dataset.images, 16, (im, i) => files.copyFile(joinPath(root, im.file), targets[i]));
-  return targets;
 }
 
 export const coco: DatasetFormat = {

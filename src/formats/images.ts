@@ -3,6 +3,8 @@ import type { Dataset, ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { isAbsolutePath, joinPath } from '../core/paths.js';
+import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
+import type { WriteOptions } from './format.js';
 
 /** Where an image file of `dataset` lives, or null when it is only embedded. */
 export function imagePath(dataset: Dataset, image: ImageRecord, imageRoot?: string): string {
@@ -45,18 +47,27 @@ export async function copyImage(
   return files.copyFile(path, target);
 }
 
-/** Runs `work` over `items` with at most `limit` in flight (file I/O without exhausting handles). */
+/** Runs `work` over `items` with at most `limit` in flight. */
 export async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
   work: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await work(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await mapPool(items, limit, work);
+}
+
+/**
+ * Puts image k of `dataset` at `targets[k]` (relative to `outDir`): embedded bytes are written,
+ * files copied (or hard-linked). Used by every writer that lays images next to its annotations.
+ */
+export async function copyImages(
+  dataset: Dataset,
+  files: FileAccess,
+  outDir: string,
+  targets: string[],
+  options: WriteOptions,
+): Promise<void> {
+  await mapPool(dataset.images, FILE_CONCURRENCY, (image, k) =>
+    copyImage(dataset, image, files, joinPath(outDir, targets[k]), options.imageRoot),
+  );
 }

@@ -13,9 +13,9 @@ import { DetkitError } from '../core/errors.js';
 import { type FileAccess, isDirectory } from '../core/files.js';
 import { readImageSize } from '../core/image-size.js';
 import { extname, joinPath, stem } from '../core/paths.js';
+import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 import { CategoryNames, imageIdsFor, knownCategories } from './category-map.js';
 import type { ReadOptions } from './format.js';
-import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
 import { boxFromVoc } from './voc-coords.js';
 import { scanXml, type XmlNode } from './voc-xml.js';
 
@@ -212,7 +212,7 @@ export async function readVoc(files: FileAccess, path: string, options: ReadOpti
     xmls = xmls.filter((name) => wanted.has(stem(name)));
   }
   let done = 0;
-  const parsed = await mapLimit(xmls, FILE_CONCURRENCY, async (name) => {
+  const parsed = await mapPool(xmls, FILE_CONCURRENCY, async (name) => {
     const xml = `${layout.annotationDir}/${name}`;
     const doc = await parseVocXml(await files.readText(xml), xml);
     if (!(doc.width > 0 && doc.height > 0)) {

@@ -7,10 +7,10 @@ import type { Dataset, ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { basename, joinPath, stem } from '../core/paths.js';
-import { copyImages } from './copy-images.js';
+import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 import type { WriteOptions, WriteResult } from './format.js';
+import { copyImages } from './images.js';
 import type { LossReport } from './loss.js';
-import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
 import { boxToVoc, formatNumber } from './voc-coords.js';
 import { VOC_SPLITS } from './voc-read.js';
 
@@ -98,7 +98,7 @@ export async function writeVoc(
   const annotationDir = joinPath(path, 'Annotations');
   await files.mkdir(annotationDir);
   let done = 0;
-  await mapLimit(dataset.images, FILE_CONCURRENCY, async (_im, k) => {
+  await mapPool(dataset.images, FILE_CONCURRENCY, async (_im, k) => {
     await files.writeText(`${annotationDir}/${stems[k]}.xml`, xmlFor(k));
     options.progress?.(++done, dataset.images.length);
   });

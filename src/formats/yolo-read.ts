@@ -14,9 +14,9 @@ import { DetkitError } from '../core/errors.js';
 import { type FileAccess, walkFiles } from '../core/files.js';
 import { readImageSize } from '../core/image-size.js';
 import { dirname, extname, isAbsolutePath, isImagePath, joinPath, relativePath } from '../core/paths.js';
+import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 import { CategoryNames, imageIdsFor, knownCategories } from './category-map.js';
 import type { ReadOptions } from './format.js';
-import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
 import { parseYoloLabels, polygonBounds, type YoloLabelSink } from './yolo-lines.js';
 import { findDataYaml, parseDataYaml, type YoloConfig, type YoloSource } from './yolo-yaml.js';
 
@@ -95,7 +95,7 @@ async function listImages(files: FileAccess, config: YoloConfig): Promise<Listed
 async function existingLabels(files: FileAccess, labelPaths: string[]): Promise<Set<string>> {
   const dirs = [...new Set(labelPaths.map((p) => p.slice(0, p.lastIndexOf('/'))))];
   const found = new Set<string>();
-  await mapLimit(dirs, FILE_CONCURRENCY, async (dir) => {
+  await mapPool(dirs, FILE_CONCURRENCY, async (dir) => {
     if (!(await files.stat(dir || '/'))?.isDirectory) return;
     for (const e of await files.list(dir || '/')) {
       if (!e.isDirectory && e.name.endsWith('.txt')) found.add(`${dir}/${e.name}`);
@@ -122,7 +122,7 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
   if (orphans > 0) options.warn?.(`${orphans} label files have no image next to them and were not read`);
 
   let done = 0;
-  const loaded = await mapLimit(images, FILE_CONCURRENCY, async (im, k) => {
+  const loaded = await mapPool(images, FILE_CONCURRENCY, async (im, k) => {
     const labelPath = labelPaths[k];
     const [size, text] = await Promise.all([
       readImageSize(files, im.path),

@@ -11,10 +11,10 @@ import type { Dataset, ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { basename, joinPath, stem } from '../core/paths.js';
-import { copyImages } from './copy-images.js';
+import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 import type { WriteOptions, WriteResult } from './format.js';
+import { copyImages } from './images.js';
 import type { LossReport } from './loss.js';
-import { FILE_CONCURRENCY, mapLimit } from './parallel.js';
 import { formatBoxLine, formatPolygonLine } from './yolo-lines.js';
 import { formatDataYaml, parseTask, YOLO_SPLITS, type YoloTask } from './yolo-yaml.js';
 
@@ -123,7 +123,7 @@ export async function writeYolo(
   const out = joinPath(path);
   await files.writeText(`${out}/data.yaml`, formatDataYaml(split.yaml, names, task));
   let done = 0;
-  await mapLimit(dataset.images, FILE_CONCURRENCY, async (_im, k) => {
+  await mapPool(dataset.images, FILE_CONCURRENCY, async (_im, k) => {
     await files.writeText(`${out}/${labelFiles[k]}`, labelText(k));
     options.progress?.(++done, dataset.images.length);
   });
