@@ -3,10 +3,10 @@
  * optional NMS → the best `maxDetections` → boxes mapped back to original-image pixels.
  */
 import { createDetections, type Detections } from '../core/detections.js';
+import { batchedNms, orderByScore } from '../postprocess/nms.js';
 import type { Tensor } from '../runtime/tensor.js';
 import type { DetectOptions, ImageMapping } from './family.js';
 import { mapBoxesToImage } from './letterbox.js';
-import { batchedNms } from './nms-bridge.js';
 
 export const DEFAULT_SCORE_THRESHOLD = 0.25;
 export const DEFAULT_IOU_THRESHOLD = 0.45;
@@ -39,12 +39,6 @@ export interface FinishOptions {
   labels?: string[];
 }
 
-/** Indices of the candidates ordered by decreasing score (stable: ties keep model order). */
-function byScore(scores: number[]): Int32Array {
-  const order = Int32Array.from(scores.keys());
-  return order.sort((a, b) => scores[b]! - scores[a]! || a - b);
-}
-
 export function finishDetections(
   candidates: Candidates,
   mapping: ImageMapping,
@@ -54,20 +48,18 @@ export function finishDetections(
   const maxDetections = options.maxDetections ?? DEFAULT_MAX_DETECTIONS;
   let kept: Int32Array;
   if (finish.nms && candidates.length > 0) {
-    const classIds = options.classAgnostic
-      ? new Int32Array(candidates.length)
-      : Int32Array.from(candidates.classIds);
     kept = batchedNms(
-      Float32Array.from(candidates.boxes),
-      Float32Array.from(candidates.scores),
-      classIds,
+      candidates.boxes,
+      candidates.scores,
+      options.classAgnostic ? null : candidates.classIds,
       options.iouThreshold ?? DEFAULT_IOU_THRESHOLD,
+      { maxDetections },
     );
   } else {
-    kept = byScore(candidates.scores);
+    kept = orderByScore(candidates.scores);
   }
   const n = Math.min(kept.length, maxDetections);
-  const out = createDetections(n, options.labels ?? finish.labels);
+  const out = createDetections(n, { labels: options.labels ?? finish.labels });
   for (let i = 0; i < n; i++) {
     const k = kept[i]!;
     out.boxes.set(candidates.boxes.slice(k * 4, k * 4 + 4), i * 4);

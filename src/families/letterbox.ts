@@ -22,7 +22,8 @@ export interface Resized {
 /** Python's round(): halves go to the even neighbour (Ultralytics sizes and pads depend on it). */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  // `+ 0` turns −0 (round(−0.1)) into 0.
+  return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) + 0;
 }
 
 export function toRgb(image: RawImage): RgbPixels {
@@ -241,7 +242,9 @@ export function inputGeometry(
   const layout = d[3] === 3 && d[1] !== 3 ? 'nhwc' : 'nchw';
   const h = layout === 'nchw' ? d[2] : d[1];
   const w = layout === 'nchw' ? d[3] : d[2];
-  const [height, width] = override ?? [h ?? fallback[0], w ?? fallback[1]];
+  // Fixed dims win: a dynamic size takes the caller's override, then the family's default.
+  const height = h ?? override?.[0] ?? fallback[0];
+  const width = w ?? override?.[1] ?? fallback[1];
   return { layout, height, width, unbatched };
 }
 
@@ -249,7 +252,11 @@ export function inputGeometry(
  * Undoes the pre-processing in place: model-input xyxy boxes → original-image pixels
  * (x = (x_in − padX) / scaleX), clipped to the image.
  */
-export function mapBoxesToImage(boxes: Float32Array, mapping: ImageMapping, count = boxes.length / 4): Float32Array {
+export function mapBoxesToImage<B extends Float32Array | Float64Array>(
+  boxes: B,
+  mapping: ImageMapping,
+  count = boxes.length / 4,
+): B {
   const { scaleX, scaleY, padX, padY, width, height } = mapping;
   for (let i = 0; i < count * 4; i += 4) {
     boxes[i] = clamp((boxes[i]! - padX) / scaleX, width);
