@@ -15,7 +15,15 @@ import { COCO_LABELS } from './coco-labels.js';
 import { COCO91_DETR_LABELS } from './coco91.js';
 import { Candidates, finishDetections, scoreThreshold } from './decode.js';
 import type { DetectOptions, ImageMapping, ModelFamily, Prepared } from './family.js';
-import { IMAGENET_MEAN, IMAGENET_STD, inputGeometry, type Normalisation, resizeTo, toTensor } from './letterbox.js';
+import {
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  inputGeometry,
+  type Normalisation,
+  resizeTo,
+  roundHalfEven,
+  toTensor,
+} from './letterbox.js';
 import type { Recognition } from './ultralytics.js';
 
 export type DetrScoring = 'softmax' | 'sigmoid';
@@ -51,7 +59,7 @@ export function shortestEdgeSize(
     const maxOriginal = Math.max(height, width);
     if ((maxOriginal / minOriginal) * size > longestEdge) {
       rawSize = (longestEdge * minOriginal) / maxOriginal;
-      size = Math.round(rawSize);
+      size = roundHalfEven(rawSize);
     }
   }
   if ((height <= width && height === size) || (width <= height && width === size)) return [height, width];
