@@ -2,3 +2,4 @@
 export * from './core/index.js';
 export * from './formats/index.js';
 export { NodeFiles, nodeFiles, writeAtomically } from './io/node-files.js';
+export * from './postprocess/index.js';
