@@ -7,19 +7,6 @@ import { promises as fsp } from 'node:fs';
 import { DetkitError } from '../core/errors.js';
 import type { RawImage } from '../core/image.js';
 
-export type ImageSource = string | Uint8Array | RawImage;
-
-export function isRawImage(source: unknown): source is RawImage {
-  return (
-    typeof source === 'object' &&
-    source !== null &&
-    !(source instanceof Uint8Array) &&
-    'data' in source &&
-    'width' in source &&
-    'height' in source
-  );
-}
-
 /** Decodes to tightly packed RGB. `name` labels errors when `source` is bytes. */
 export async function decodeImage(source: string | Uint8Array, name?: string): Promise<RawImage> {
   const file = typeof source === 'string' ? source : (name ?? '<image bytes>');
@@ -29,9 +16,12 @@ export async function decodeImage(source: string | Uint8Array, name?: string): P
       bytes = await fsp.readFile(source);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new DetkitError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not an image' : String(e), {
-        file,
-      });
+      throw new DetkitError(
+        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not an image' : String(e),
+        {
+          file,
+        },
+      );
     }
   } else {
     bytes = source;
@@ -45,26 +35,13 @@ export async function decodeImage(source: string | Uint8Array, name?: string): P
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      channels: 3,
+    };
   } catch (e) {
     throw new DetkitError(`not a readable image (${(e as Error).message})`, { file });
   }
-}
-
-/** Checks a caller-supplied RawImage: its byte count must match width × height × channels. */
-export function checkRawImage(image: RawImage, name = '<raw image>'): RawImage {
-  const { width, height, channels, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new DetkitError(`raw image size must be positive integers, got ${width}×${height}`, { file: name });
-  }
-  if (channels !== 3 && channels !== 4) {
-    throw new DetkitError(`raw image must have 3 (RGB) or 4 (RGBA) channels, got ${channels}`, { file: name });
-  }
-  if (data.length !== width * height * channels) {
-    throw new DetkitError(
-      `raw image data has ${data.length} bytes, but ${width}×${height}×${channels} needs ${width * height * channels}`,
-      { file: name },
-    );
-  }
-  return image;
 }

@@ -37,7 +37,10 @@ async function readMetadata(modelPath: string): Promise<Record<string, string>> 
   }
 }
 
-export async function createOnnxNodeSession(modelPath: string, options: OnnxNodeOptions = {}): Promise<InferenceSession> {
+export async function createOnnxNodeSession(
+  modelPath: string,
+  options: OnnxNodeOptions = {},
+): Promise<InferenceSession> {
   if (!existsSync(modelPath)) throw new DetkitError('no such file', { file: modelPath });
   let metadata: Record<string, string>;
   try {
@@ -63,7 +66,10 @@ export async function createOnnxNodeSession(modelPath: string, options: OnnxNode
   let session: Ort.InferenceSession | undefined;
   if (wantCuda) {
     try {
-      session = await ort.InferenceSession.create(modelPath, { ...sessionOptions, executionProviders: ['cuda', 'cpu'] });
+      session = await ort.InferenceSession.create(modelPath, {
+        ...sessionOptions,
+        executionProviders: ['cuda', 'cpu'],
+      });
     } catch {
       // No usable CUDA (driver, libraries): the CPU serves.
     }

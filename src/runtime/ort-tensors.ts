@@ -13,7 +13,7 @@ function tensorType(type: string): TensorType {
 }
 
 function tensorInfo(meta: Ort.InferenceSession.ValueMetadata | undefined, name: string): TensorInfo {
-  if (!meta || !meta.isTensor) return { name, type: 'float32', dims: [] };
+  if (!meta?.isTensor) return { name, type: 'float32', dims: [] };
   return {
     name,
     type: tensorType(meta.type),

@@ -104,11 +104,30 @@ function tensorType(dtype: string | undefined): TensorType {
   }
 }
 
-function tensorInfo(t: TF.ModelTensorInfo): TensorInfo {
+interface SignatureEntry {
+  name?: string;
+  dtype?: string;
+  tensorShape?: { dim?: { size?: string }[]; unknownRank?: boolean };
+}
+
+const DTYPES: Record<string, TensorType> = {
+  DT_FLOAT: 'float32',
+  DT_INT32: 'int32',
+  DT_BOOL: 'bool',
+  DT_STRING: 'string',
+};
+
+/**
+ * Name, type and dims of a graph input/output. TF.js fills output shapes only for some models,
+ * so dims come from the model.json `signature` when it lists the tensor (`name` or `name:0`).
+ */
+function tensorInfo(t: TF.ModelTensorInfo, listed: Record<string, SignatureEntry> | undefined): TensorInfo {
+  const entry = Object.values(listed ?? {}).find((e) => e.name === t.name || e.name === `${t.name}:0`);
+  const shape = entry?.tensorShape?.dim ? entry.tensorShape.dim.map((d) => Number(d.size ?? -1)) : (t.shape ?? []);
   return {
     name: t.name,
-    type: tensorType(t.dtype),
-    dims: (t.shape ?? []).map((d) => (d === undefined || d === null || d < 0 ? null : d)),
+    type: entry?.dtype ? (DTYPES[entry.dtype] ?? tensorType(t.dtype)) : tensorType(t.dtype),
+    dims: shape.map((d) => (d === undefined || d === null || d < 0 ? null : d)),
   };
 }
 
@@ -125,7 +144,11 @@ function metadataOf(json: ModelJson): Record<string, string> {
 /** TF.js has no int64/float64 kernels: such feeds are narrowed to int32/float32. */
 function toTf(tf: Tfjs, t: Tensor): TF.Tensor {
   if (t.type === 'int64' && t.data instanceof BigInt64Array) {
-    return tf.tensor(Int32Array.from(t.data, (v) => Number(v)), t.dims, 'int32');
+    return tf.tensor(
+      Int32Array.from(t.data, (v) => Number(v)),
+      t.dims,
+      'int32',
+    );
   }
   if (t.type === 'float64') return tf.tensor(Float32Array.from(t.data as Float64Array), t.dims, 'float32');
   if (t.type === 'int32' || t.type === 'int64') return tf.tensor(t.data as Int32Array, t.dims, 'int32');
@@ -147,9 +170,12 @@ export async function createTfjsSession(modelPath: string, _options: TfjsOptions
   } catch (e) {
     throw new DetkitError(`TF.js could not load the graph model: ${(e as Error).message}`, { file: modelPath });
   }
+  const listed = json.signature as
+    | { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> }
+    | undefined;
   const signature: ModelSignature = {
-    inputs: model.inputs.map(tensorInfo),
-    outputs: model.outputs.map(tensorInfo),
+    inputs: model.inputs.map((t) => tensorInfo(t, listed?.inputs)),
+    outputs: model.outputs.map((t) => tensorInfo(t, listed?.outputs)),
     metadata: metadataOf(json),
     format: 'tfjs',
   };
