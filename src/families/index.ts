@@ -3,8 +3,10 @@
  * one that best explains a model's signature (inputs, outputs, metadata).
  */
 import type { ModelSignature } from '../runtime/tensor.js';
+import { centernet } from './centernet.js';
 import { hfDetrFamily, hfRtdetrFamily } from './detr.js';
 import type { ModelFamily } from './family.js';
+import { nanodet } from './nanodet.js';
 import { tfliteSsdFamily, tfodFamily } from './tfod.js';
 import { torchvisionFamily } from './torchvision.js';
 import { ultralyticsRtdetrFamily, yoloEnd2EndFamily, yolov5Family, yolov8Family } from './ultralytics.js';
@@ -37,6 +39,9 @@ export function listFamilies(): ModelFamily[] {
 export function getFamily(name: string): ModelFamily | undefined {
   return families.get(name);
 }
+
+/** The same as `getFamily` (the name src/detector.ts uses). */
+export const findFamily = getFamily;
 
 function explain(family: ModelFamily, signature: ModelSignature): { confidence: number; reason: string } {
   if ('explain' in family && typeof (family as ExplainingFamily).explain === 'function') {
@@ -71,3 +76,5 @@ registerFamily(hfRtdetrFamily);
 registerFamily(torchvisionFamily);
 registerFamily(tfodFamily);
 registerFamily(tfliteSsdFamily);
+registerFamily(centernet);
+registerFamily(nanodet);
