@@ -17,3 +17,6 @@ export const COCO91_LABELS: readonly string[] = byCategoryId('__background__');
 
 /** HF DETR's id2label: the same 91 slots with 'N/A' at 0. */
 export const COCO91_DETR_LABELS: readonly string[] = byCategoryId('N/A');
+
+/** Category id by class id for families whose class ids already are COCO ids (identity, 0..90). */
+export const COCO91_IDS: readonly number[] = Array.from({ length: 91 }, (_, i) => i);

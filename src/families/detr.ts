@@ -11,8 +11,8 @@
  */
 import type { RawImage } from '../core/image.js';
 import type { ModelSignature, Tensor, TensorInfo } from '../runtime/tensor.js';
-import { COCO_LABELS } from './coco-labels.js';
-import { COCO91_DETR_LABELS } from './coco91.js';
+import { COCO_CATEGORY_IDS, COCO_LABELS } from './coco-labels.js';
+import { COCO91_DETR_LABELS, COCO91_IDS } from './coco91.js';
 import { Candidates, finishDetections, scoreThreshold } from './decode.js';
 import type { DetectOptions, ImageMapping, ModelFamily, Prepared } from './family.js';
 import {
@@ -43,6 +43,8 @@ export interface DetrFamilyConfig {
   normalisation: Normalisation;
   /** Default class names when the caller gives none (index = class id). */
   labels?: (classes: number) => string[] | undefined;
+  /** Official dataset category id by class id, when the head's classes are a known dataset's. */
+  categoryIds?: (classes: number) => readonly number[] | undefined;
 }
 
 /** transformers' get_size_with_aspect_ratio: (height, width) after a shortest-edge resize. */
@@ -196,6 +198,10 @@ export function createDetrFamily(config: DetrFamilyConfig) {
       const classes = findOutputs(signature)?.logits.dims[2];
       return classes == null ? undefined : config.labels?.(classes);
     },
+    categoryIds(signature) {
+      const classes = findOutputs(signature)?.logits.dims[2];
+      return classes == null ? undefined : config.categoryIds?.(classes);
+    },
   };
   return family;
 }
@@ -207,6 +213,7 @@ export const hfDetrFamily = createDetrFamily({
   resize: { shortestEdge: 800, longestEdge: 1333 },
   normalisation: { kind: 'meanStd', mean: IMAGENET_MEAN, std: IMAGENET_STD },
   labels: (classes) => (classes === 92 ? [...COCO91_DETR_LABELS] : undefined),
+  categoryIds: (classes) => (classes === 92 ? COCO91_IDS : undefined),
 });
 
 export const hfRtdetrFamily = createDetrFamily({
@@ -216,4 +223,5 @@ export const hfRtdetrFamily = createDetrFamily({
   resize: { height: 640, width: 640 },
   normalisation: { kind: 'unit' },
   labels: (classes) => (classes === 80 ? [...COCO_LABELS] : undefined),
+  categoryIds: (classes) => (classes === 80 ? COCO_CATEGORY_IDS : undefined),
 });

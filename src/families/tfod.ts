@@ -11,7 +11,7 @@
  */
 import type { RawImage } from '../core/image.js';
 import type { ModelSignature, Tensor, TensorInfo } from '../runtime/tensor.js';
-import { COCO91_LABELS } from './coco91.js';
+import { COCO91_IDS, COCO91_LABELS } from './coco91.js';
 import { Candidates, finishDetections, numberAt, scoreThreshold } from './decode.js';
 import type { DetectOptions, ImageMapping, ModelFamily, Prepared } from './family.js';
 import { inputGeometry, resizeTo, toTensor } from './letterbox.js';
@@ -114,6 +114,12 @@ function tfFamily(variant: Variant) {
       return finishDetections(candidates, mapping, options, { nms: false, labels: [...COCO91_LABELS] });
     },
     labels: () => [...COCO91_LABELS],
+    categoryIds: () => COCO91_IDS,
+    // SavedModels also return raw anchors and multiclass scores; decoding reads only these.
+    outputNames(signature) {
+      const names = Object.values(findOutputs(signature, variant)).map((o) => o.name);
+      return names.length > 0 ? names : undefined;
+    },
   };
   return family;
 }

@@ -7,7 +7,7 @@
  */
 import type { RawImage } from '../core/image.js';
 import type { ModelSignature, TensorInfo } from '../runtime/tensor.js';
-import { COCO91_LABELS } from './coco91.js';
+import { COCO91_IDS, COCO91_LABELS } from './coco91.js';
 import { Candidates, finishDetections, numberAt, scoreThreshold } from './decode.js';
 import type { DetectOptions, ModelFamily, Prepared } from './family.js';
 import { inputGeometry, resizeTo, toRgb, toTensor } from './letterbox.js';
@@ -96,6 +96,12 @@ export const torchvisionFamily: ModelFamily & { explain(signature: ModelSignatur
     return finishDetections(c, mapping, options, { nms: false, labels: [...COCO91_LABELS] });
   },
   labels: () => [...COCO91_LABELS],
+  categoryIds: () => COCO91_IDS,
+  // Mask R-CNN's masks are large; decoding reads only these.
+  outputNames(signature) {
+    const o = findOutputs(signature);
+    return o ? [o.boxes.name, o.labels.name, o.scores.name] : undefined;
+  },
 };
 
 function identityMapping(image: RawImage) {

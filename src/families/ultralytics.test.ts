@@ -57,6 +57,13 @@ describe('Ultralytics recognition', () => {
     assert.equal(yolov8Family.recognise(v5), 0);
   });
 
+  test('an end-to-end head of any class count, [1, 300, 6], is end-to-end', () => {
+    const sig = sessions['yolo-end2end']!.signature;
+    const twoClasses = { ...sig, metadata: { ...sig.metadata, names: "{0: 'a', 1: 'b'}" } };
+    assert.ok(yoloEnd2EndFamily.recognise(twoClasses) > 0);
+    assert.equal(yolov8Family.recognise(twoClasses), 0);
+  });
+
   test('a non-detect task (pose, segment) is not claimed', () => {
     const pose = { ...sessions.yolov8!.signature, metadata: { ...sessions.yolov8!.signature.metadata, task: 'pose' } };
     assert.equal(yolov8Family.recognise(pose), 0);
@@ -115,6 +122,13 @@ describe('YOLOv8 [1, 84, 8400]', () => {
     const labels = yolov8Family.labels!(sessions.yolov8!.signature)!;
     assert.equal(labels.length, 80);
     assert.deepEqual(labels.slice(0, 6), ['person', 'class1', 'car', "driver's seat", 'bus', 'truck']);
+  });
+
+  test('without names metadata an 80-class head is taken as COCO (names and category ids)', () => {
+    const bare = { ...sessions.yolov8!.signature, metadata: {} };
+    assert.equal(yolov8Family.labels!(bare)![79], 'toothbrush');
+    assert.equal(yolov8Family.categoryIds!(bare)![79], 90);
+    assert.equal(yolov8Family.categoryIds!(sessions.yolov8!.signature), undefined);
   });
 
   test('options.labels overrides the metadata names', async () => {

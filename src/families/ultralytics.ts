@@ -11,7 +11,7 @@
 import type { Detections } from '../core/detections.js';
 import type { RawImage } from '../core/image.js';
 import type { ModelSignature, Tensor, TensorInfo } from '../runtime/tensor.js';
-import { COCO_LABELS } from './coco-labels.js';
+import { COCO_CATEGORY_IDS, COCO_LABELS, isCocoLabels } from './coco-labels.js';
 import { Candidates, finishDetections, outputTensor, scoreThreshold } from './decode.js';
 import type { DetectOptions, ImageMapping, ModelFamily, Prepared } from './family.js';
 import { inputGeometry, letterbox, resizeTo, toTensor } from './letterbox.js';
@@ -67,7 +67,8 @@ export function recogniseUltralyticsHead(
   const sure = official || yolov5Repo ? 0.95 : 0.6;
   const by = official ? ' and Ultralytics metadata' : yolov5Repo ? ' and yolov5 metadata' : '';
 
-  if (b === 6 && (a === null || a! <= 1000) && nc !== 2) {
+  // [1, N, 6] rows; a one-class YOLOv5 head is [1, ≥ 2520, 6] and says so in its metadata.
+  if (b === 6 && (a === null || a! <= 1000) && !(yolov5Repo && nc === 1)) {
     return { head: 'end2end', confidence: sure, reason: `output ${shape}: end-to-end rows (xyxy, score, class)${by}` };
   }
   if (a != null && b != null) {
@@ -204,6 +205,7 @@ export function ultralyticsFamily(head: UltralyticsHead) {
       const nc = channels == null ? undefined : channels - (head === 'yolov5' ? 5 : 4);
       return nc === 80 ? [...COCO_LABELS] : undefined;
     },
+    categoryIds: (signature) => (isCocoLabels(family.labels?.(signature)) ? COCO_CATEGORY_IDS : undefined),
   };
   return family;
 }
