@@ -104,21 +104,25 @@ function decode(head: UltralyticsHead, out: Tensor, mapping: ImageMapping, batch
   const base = batch * a * b;
   const c = new Candidates();
   if (head === 'yolov8') {
-    // Channels first: element (channel k, anchor i) at k·anchors + i.
+    // Channels first: channel k of anchor i at k·anchors + i. Scan channel rows in memory order
+    // for each anchor's best class, then read the boxes of the anchors that pass.
     const anchors = b;
-    for (let i = 0; i < anchors; i++) {
-      let best = -1;
-      let score = Number.NEGATIVE_INFINITY;
-      for (let k = 4; k < a; k++) {
-        const s = data[base + k * anchors + i]!;
-        if (s > score) {
-          score = s;
-          best = k - 4;
+    const best = new Float32Array(anchors).fill(Number.NEGATIVE_INFINITY);
+    const bestClass = new Int32Array(anchors);
+    for (let k = 4; k < a; k++) {
+      const row = base + k * anchors;
+      for (let i = 0; i < anchors; i++) {
+        const s = data[row + i]!;
+        if (s > best[i]!) {
+          best[i] = s;
+          bestClass[i] = k - 4;
         }
       }
-      if (score < threshold) continue;
+    }
+    for (let i = 0; i < anchors; i++) {
+      if (best[i]! < threshold) continue;
       const at = (k: number) => data[base + k * anchors + i]!;
-      c.addCenter(at(0), at(1), at(2), at(3), score, best);
+      c.addCenter(at(0), at(1), at(2), at(3), best[i]!, bestClass[i]!);
     }
     return c;
   }
