@@ -21,13 +21,17 @@ interface TorchvisionOutputs {
 
 function findOutputs(signature: ModelSignature): TorchvisionOutputs | undefined {
   const outs = signature.outputs;
-  const named = (n: string) => outs.find((o) => o.name === n);
-  const boxes = named('boxes') ?? outs.find((o) => o.dims.length === 2 && o.dims[1] === 4 && o.type === 'float32');
-  const labels = named('labels') ?? outs.find((o) => o.dims.length === 1 && o.type === 'int64');
-  const scores = named('scores') ?? outs.find((o) => o.dims.length === 1 && o.type === 'float32');
-  if (!boxes || !labels || !scores) return undefined;
-  if (boxes.dims.length !== 2 || labels.dims.length !== 1 || scores.dims.length !== 1) return undefined;
-  return { boxes, labels, scores };
+  // Names help only when the type agrees: exporters name outputs by position, and the R-CNNs
+  // return (boxes, labels, scores) where SSD / RetinaNet / FCOS return (boxes, scores, labels).
+  const isBoxes = (o: TensorInfo) => o.dims.length === 2 && o.dims[1] === 4 && o.type === 'float32';
+  const isLabels = (o: TensorInfo) => o.dims.length === 1 && (o.type === 'int64' || o.type === 'int32');
+  const isScores = (o: TensorInfo) => o.dims.length === 1 && o.type === 'float32';
+  const pick = (name: string, fits: (o: TensorInfo) => boolean) =>
+    outs.find((o) => o.name === name && fits(o)) ?? outs.find(fits);
+  const boxes = pick('boxes', isBoxes);
+  const labels = pick('labels', isLabels);
+  const scores = pick('scores', isScores);
+  return boxes && labels && scores ? { boxes, labels, scores } : undefined;
 }
 
 function imageInput(signature: ModelSignature): TensorInfo | undefined {
