@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { InferenceSession } from '../runtime/tensor.js';
+import type { InferenceSession, ModelSignature, Tensor } from '../runtime/tensor.js';
 import type { DetectOptions } from './family.js';
 import { assertDetections, gradientImage } from './testing/expect.js';
 import { openFixture } from './testing/ort-session.js';
@@ -67,6 +67,30 @@ describe('torchvision detectors', () => {
       { box: [200, 400, 600, 720], score: 0.95, classId: 1 },
       { box: [0, 720, 200, 720], score: 0.8, classId: 3 },
       { box: [100, 100, 120, 120], score: 0.5, classId: 12 },
+    ]);
+  });
+
+  test('outputs named by position (SSD / RetinaNet return boxes, scores, labels) are found by type', () => {
+    const signature: ModelSignature = {
+      inputs: [{ name: 'images', type: 'float32', dims: [3, null, null] }],
+      outputs: [
+        { name: 'boxes', type: 'float32', dims: [null, 4] },
+        { name: 'labels', type: 'float32', dims: [null] },
+        { name: 'scores', type: 'int64', dims: [null] },
+      ],
+      metadata: {},
+      format: 'onnx',
+    };
+    assert.ok(torchvisionFamily.recognise(signature) > 0);
+    const outputs: Record<string, Tensor> = {
+      boxes: { type: 'float32', dims: [2, 4], data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]) },
+      labels: { type: 'float32', dims: [2], data: Float32Array.from([0.5, 0.75]) },
+      scores: { type: 'int64', dims: [2], data: BigInt64Array.from([18n, 1n]) },
+    };
+    const mapping = { width: 10, height: 10, inputWidth: 10, inputHeight: 10, scaleX: 1, scaleY: 1, padX: 0, padY: 0 };
+    assertDetections(torchvisionFamily.postprocess(outputs, mapping, signature, {}, 0), [
+      { box: [5, 6, 7, 8], score: 0.75, classId: 1, label: 'person' },
+      { box: [1, 2, 3, 4], score: 0.5, classId: 18, label: 'dog' },
     ]);
   });
 });
