@@ -14,7 +14,7 @@ import type { ModelSignature, Tensor, TensorInfo } from '../runtime/tensor.js';
 import { COCO_CATEGORY_IDS, COCO_LABELS } from './coco-labels.js';
 import { COCO91_DETR_LABELS, COCO91_IDS } from './coco91.js';
 import { Candidates, finishDetections, scoreThreshold } from './decode.js';
-import type { DetectOptions, ImageMapping, ModelFamily, Prepared } from './family.js';
+import type { DetectOptions, ImageMapping, Prepared } from './family.js';
 import {
   IMAGENET_MEAN,
   IMAGENET_STD,
@@ -24,7 +24,7 @@ import {
   roundHalfEven,
   toTensor,
 } from './letterbox.js';
-import type { Recognition } from './ultralytics.js';
+import type { ExplainingFamily, Recognition } from './recognition.js';
 
 export type DetrScoring = 'softmax' | 'sigmoid';
 
@@ -159,7 +159,7 @@ export function decodeDetr(
 }
 
 export function createDetrFamily(config: DetrFamilyConfig) {
-  const family: ModelFamily & { explain(signature: ModelSignature): Recognition } = {
+  const family: ExplainingFamily = {
     name: config.name,
     description: config.description,
     explain: (signature) => recogniseDetr(signature, config.scoring),

@@ -7,16 +7,12 @@ import { centernet } from './centernet.js';
 import { hfDetrFamily, hfRtdetrFamily } from './detr.js';
 import type { ModelFamily } from './family.js';
 import { nanodet } from './nanodet.js';
+import type { ExplainingFamily } from './recognition.js';
 import { tfliteSsdFamily, tfodFamily } from './tfod.js';
 import { torchvisionFamily } from './torchvision.js';
 import { ultralyticsRtdetrFamily, yoloEnd2EndFamily, yolov5Family, yolov8Family } from './ultralytics.js';
 
 export type { DetectOptions, ImageMapping, ModelFamily, Prepared } from './family.js';
-
-/** A family may say why it recognises a model; the registry reports that reason. */
-interface ExplainingFamily extends ModelFamily {
-  explain(signature: ModelSignature): { confidence: number; reason: string };
-}
 
 export interface FamilyRecognition {
   family: ModelFamily;

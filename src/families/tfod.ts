@@ -13,9 +13,9 @@ import type { RawImage } from '../core/image.js';
 import type { ModelSignature, Tensor, TensorInfo } from '../runtime/tensor.js';
 import { COCO91_IDS, COCO91_LABELS } from './coco91.js';
 import { Candidates, finishDetections, numberAt, scoreThreshold } from './decode.js';
-import type { DetectOptions, ImageMapping, ModelFamily, Prepared } from './family.js';
+import type { DetectOptions, ImageMapping, Prepared } from './family.js';
 import { inputGeometry, resizeTo, toTensor } from './letterbox.js';
-import type { Recognition } from './ultralytics.js';
+import type { ExplainingFamily, Recognition } from './recognition.js';
 
 type Variant = 'tfod' | 'tflite';
 
@@ -87,7 +87,7 @@ function decode(
 }
 
 function tfFamily(variant: Variant) {
-  const family: ModelFamily & { explain(signature: ModelSignature): Recognition } = {
+  const family: ExplainingFamily = {
     name: variant === 'tfod' ? 'tf-object-detection' : 'tflite-ssd',
     description:
       variant === 'tfod'

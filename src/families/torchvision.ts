@@ -9,9 +9,9 @@ import type { RawImage } from '../core/image.js';
 import type { ModelSignature, TensorInfo } from '../runtime/tensor.js';
 import { COCO91_IDS, COCO91_LABELS } from './coco91.js';
 import { Candidates, finishDetections, numberAt, scoreThreshold } from './decode.js';
-import type { DetectOptions, ModelFamily, Prepared } from './family.js';
+import type { DetectOptions, Prepared } from './family.js';
 import { inputGeometry, resizeTo, toRgb, toTensor } from './letterbox.js';
-import type { Recognition } from './ultralytics.js';
+import type { ExplainingFamily, Recognition } from './recognition.js';
 
 interface TorchvisionOutputs {
   boxes: TensorInfo;
@@ -61,7 +61,7 @@ export function recogniseTorchvision(signature: ModelSignature): Recognition {
   return { confidence, reason: why.join(', ') };
 }
 
-export const torchvisionFamily: ModelFamily & { explain(signature: ModelSignature): Recognition } = {
+export const torchvisionFamily: ExplainingFamily = {
   name: 'torchvision',
   description: 'torchvision detector export (Faster R-CNN, RetinaNet, SSD, FCOS): boxes/labels/scores, COCO ids',
   explain: recogniseTorchvision,

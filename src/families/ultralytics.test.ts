@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { InferenceSession } from '../runtime/tensor.js';
+import type { InferenceSession, ModelSignature } from '../runtime/tensor.js';
 import type { DetectOptions, ModelFamily } from './family.js';
 import { assertDetections, gradientImage } from './testing/expect.js';
 import { openFixture } from './testing/ort-session.js';
@@ -177,6 +177,35 @@ describe('Ultralytics RT-DETR [1, 300, 84]', () => {
     assertDetections(d, [
       { box: [480, 324, 800, 396], score: 0.9, classId: 0, label: 'person' },
       { box: [0, 540, 320, 720], score: 0.7, classId: 7, label: 'class7' },
+    ]);
+  });
+});
+
+describe('batches and layouts', () => {
+  const signature: ModelSignature = {
+    inputs: [{ name: 'images', type: 'float32', dims: [null, 640, 640, 3] }],
+    outputs: [{ name: 'output0', type: 'float32', dims: [null, 6, 3] }],
+    metadata: {},
+    format: 'tfjs',
+  };
+
+  test('an NHWC input (TF.js export) gets an NHWC letterboxed tensor', () => {
+    const { feeds } = yolov8Family.preprocess(image, signature, {});
+    assert.deepEqual(feeds.images!.dims, [1, 640, 640, 3]);
+    assert.equal(feeds.images!.data[0], Math.fround(114 / 255));
+  });
+
+  test('postprocess decodes the requested batch item only', () => {
+    // Two images, 2 classes, 3 anchors, channels first: anchor 1 of image 1 holds the only box.
+    const data = new Float32Array(2 * 6 * 3);
+    const set = (b: number, k: number, i: number, v: number) => (data[b * 18 + k * 3 + i] = v);
+    [320, 320, 100, 50].forEach((v, k) => set(1, k, 1, v));
+    set(1, 5, 1, 0.8);
+    const outputs = { output0: { type: 'float32' as const, dims: [2, 6, 3], data } };
+    const { mapping } = yolov8Family.preprocess(image, signature, {});
+    assert.equal(yolov8Family.postprocess(outputs, mapping, signature, {}, 0).length, 0);
+    assertDetections(yolov8Family.postprocess(outputs, mapping, signature, {}, 1), [
+      { box: [540, 310, 740, 410], score: 0.8, classId: 1 },
     ]);
   });
 });

@@ -13,16 +13,12 @@ import type { RawImage } from '../core/image.js';
 import type { ModelSignature, Tensor, TensorInfo } from '../runtime/tensor.js';
 import { COCO_CATEGORY_IDS, COCO_LABELS, isCocoLabels } from './coco-labels.js';
 import { Candidates, finishDetections, outputTensor, scoreThreshold } from './decode.js';
-import type { DetectOptions, ImageMapping, ModelFamily, Prepared } from './family.js';
+import type { DetectOptions, ImageMapping, Prepared } from './family.js';
 import { inputGeometry, letterbox, resizeTo, toTensor } from './letterbox.js';
 import { parseClassNames, parseImageSize } from './python-literal.js';
+import type { ExplainingFamily } from './recognition.js';
 
 export type UltralyticsHead = 'yolov5' | 'yolov8' | 'end2end' | 'rtdetr';
-
-export interface Recognition {
-  confidence: number;
-  reason: string;
-}
 
 const namesCache = new WeakMap<ModelSignature, string[] | undefined>();
 
@@ -166,7 +162,7 @@ const descriptions: Record<UltralyticsHead, string> = {
 };
 
 export function ultralyticsFamily(head: UltralyticsHead) {
-  const family: ModelFamily & { explain(signature: ModelSignature): Recognition } = {
+  const family: ExplainingFamily = {
     name: head === 'rtdetr' ? 'ultralytics-rtdetr' : head === 'end2end' ? 'yolo-end2end' : head,
     description: descriptions[head],
     explain(signature) {
