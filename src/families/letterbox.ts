@@ -22,7 +22,8 @@ export interface Resized {
 /** Python's round(): halves go to the even neighbour (Ultralytics sizes and pads depend on it). */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  // `+ 0` turns −0 (round(−0.1)) into 0.
+  return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) + 0;
 }
 
 export function toRgb(image: RawImage): RgbPixels {
@@ -76,37 +77,56 @@ export function resizeBilinear(src: RgbPixels, width: number, height: number): R
   if (src.width === width && src.height === height) return src;
   const xs = linearTaps(src.width, width);
   const ys = linearTaps(src.height, height);
-  const rowCache = new Map<number, Int32Array>();
-  const horizontal = (sy: number): Int32Array => {
-    let row = rowCache.get(sy);
-    if (row) return row;
-    row = new Int32Array(width * 3);
+  const pixels = src.data;
+  const rowLength = width * 3;
+  // Byte offsets of the two source pixels each destination column reads.
+  const left = new Int32Array(width);
+  const right = new Int32Array(width);
+  for (let x = 0; x < width; x++) {
+    left[x] = xs.index[x]! * 3;
+    right[x] = Math.min(xs.index[x]! + 1, src.width - 1) * 3;
+  }
+  const w0 = xs.w0;
+  const w1 = xs.w1;
+  // Horizontal pass results for two source rows, reused while the destination walks down.
+  let rowA = new Int32Array(rowLength);
+  let rowB = new Int32Array(rowLength);
+  let rowAIndex = -1;
+  let rowBIndex = -1;
+  const horizontal = (sy: number, into: Int32Array) => {
     const base = sy * src.width * 3;
-    const last = src.width - 1;
-    for (let x = 0; x < width; x++) {
-      const s = xs.index[x]!;
-      const p = base + s * 3;
-      const q = base + Math.min(s + 1, last) * 3;
-      const a0 = xs.w0[x]!;
-      const a1 = xs.w1[x]!;
-      for (let c = 0; c < 3; c++) row[x * 3 + c] = src.data[p + c]! * a0 + src.data[q + c]! * a1;
+    for (let x = 0, o = 0; x < width; x++, o += 3) {
+      const p = base + left[x]!;
+      const q = base + right[x]!;
+      const a0 = w0[x]!;
+      const a1 = w1[x]!;
+      into[o] = pixels[p]! * a0 + pixels[q]! * a1;
+      into[o + 1] = pixels[p + 1]! * a0 + pixels[q + 1]! * a1;
+      into[o + 2] = pixels[p + 2]! * a0 + pixels[q + 2]! * a1;
     }
-    if (rowCache.size > 4) rowCache.clear();
-    rowCache.set(sy, row);
-    return row;
   };
-  const out = new Uint8Array(width * height * 3);
+  const out = new Uint8Array(rowLength * height);
   const lastRow = src.height - 1;
   for (let y = 0; y < height; y++) {
-    const s = ys.index[y]!;
-    const r0 = horizontal(s);
-    const r1 = horizontal(Math.min(s + 1, lastRow));
+    const s0 = ys.index[y]!;
+    const s1 = Math.min(s0 + 1, lastRow);
+    if (rowAIndex !== s0) {
+      if (rowBIndex === s0) {
+        [rowA, rowB] = [rowB, rowA];
+        rowBIndex = -1;
+      } else horizontal(s0, rowA);
+      rowAIndex = s0;
+    }
+    if (rowBIndex !== s1) {
+      horizontal(s1, rowB);
+      rowBIndex = s1;
+    }
     const b0 = ys.w0[y]!;
     const b1 = ys.w1[y]!;
-    const o = y * width * 3;
-    for (let i = 0; i < width * 3; i++) {
-      const v = (((r0[i]! >> 4) * b0) >> 16) + (((r1[i]! >> 4) * b1) >> 16);
-      out[o + i] = Math.min(255, Math.max(0, (v + 2) >> 2));
+    const o = y * rowLength;
+    for (let i = 0; i < rowLength; i++) {
+      const v = (((rowA[i]! >> 4) * b0) >> 16) + (((rowB[i]! >> 4) * b1) >> 16);
+      out[o + i] = (v + 2) >> 2; // v ≤ 1020 (weights sum to 2048), so no clamping
     }
   }
   return { data: out, width, height };
@@ -214,15 +234,19 @@ export function toTensor(pixels: RgbPixels, layout: TensorLayout): Tensor {
   }
   const data = layout.type === 'uint8' ? new Uint8Array(plane * 3) : new Float32Array(plane * 3);
   const src = pixels.data;
+  const nchw = layout.layout === 'nchw';
   for (let c = 0; c < 3; c++) {
     const from = bgr ? 2 - c : c;
     const m = mul[c]!;
     const a = add[c]!;
-    const identity = m === 1 && a === 0;
-    for (let i = 0; i < plane; i++) {
-      const v = src[i * 3 + from]!;
-      const at = layout.layout === 'nchw' ? c * plane + i : i * 3 + c;
-      data[at] = identity ? v : v * m + a;
+    // Per-channel lookup table: 256 values instead of a multiply-add per pixel.
+    const table = new Float32Array(256);
+    for (let v = 0; v < 256; v++) table[v] = m === 1 && a === 0 ? v : v * m + a;
+    if (nchw) {
+      const offset = c * plane;
+      for (let i = 0, p = from; i < plane; i++, p += 3) data[offset + i] = table[src[p]!]!;
+    } else {
+      for (let i = c, p = from; i < plane * 3; i += 3, p += 3) data[i] = table[src[p]!]!;
     }
   }
   const dims = layout.layout === 'nchw' ? [3, height, width] : [height, width, 3];
@@ -241,7 +265,9 @@ export function inputGeometry(
   const layout = d[3] === 3 && d[1] !== 3 ? 'nhwc' : 'nchw';
   const h = layout === 'nchw' ? d[2] : d[1];
   const w = layout === 'nchw' ? d[3] : d[2];
-  const [height, width] = override ?? [h ?? fallback[0], w ?? fallback[1]];
+  // Fixed dims win: a dynamic size takes the caller's override, then the family's default.
+  const height = h ?? override?.[0] ?? fallback[0];
+  const width = w ?? override?.[1] ?? fallback[1];
   return { layout, height, width, unbatched };
 }
 
@@ -249,7 +275,11 @@ export function inputGeometry(
  * Undoes the pre-processing in place: model-input xyxy boxes → original-image pixels
  * (x = (x_in − padX) / scaleX), clipped to the image.
  */
-export function mapBoxesToImage(boxes: Float32Array, mapping: ImageMapping, count = boxes.length / 4): Float32Array {
+export function mapBoxesToImage<B extends Float32Array | Float64Array>(
+  boxes: B,
+  mapping: ImageMapping,
+  count = boxes.length / 4,
+): B {
   const { scaleX, scaleY, padX, padY, width, height } = mapping;
   for (let i = 0; i < count * 4; i += 4) {
     boxes[i] = clamp((boxes[i]! - padX) / scaleX, width);
