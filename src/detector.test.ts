@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Detections } from './core/detections.js';
 import { DetkitError } from './core/errors.js';
-import { type Detector, loadDetector } from './detector.js';
+import { type Detector, loadDetector, stackFeeds } from './detector.js';
+import type { Prepared } from './families/family.js';
 import { humanModel, photo } from './families/testing/photos.js';
 import { decodeImage } from './io/decode-image.js';
 import { tfjsWasm } from './runtime/tfjs.js';
@@ -119,4 +120,38 @@ test('an input size the model does not take is refused with both shapes', async 
     assert.match(e.message, /nanodet\.json: model input "input_1" expects shape \[1,3,416,416\], got \[1,3,320,320\]/);
     return true;
   });
+});
+
+test('a family forced onto a model it does not fit is refused, naming the model', async () => {
+  await assert.rejects(loadDetector(humanModel('nanodet.json'), { family: 'centernet' }), (e: unknown) => {
+    assert.ok(e instanceof DetkitError);
+    assert.match(
+      e.message,
+      /nanodet\.json: the centernet family does not fit this model \(inputs: input_1 float32 \[1,3,416,416\]/,
+    );
+    return true;
+  });
+});
+
+test('batching stacks per-image feeds along the batch axis, in order', () => {
+  const image = (fill: number): Prepared => ({
+    feeds: { images: { type: 'float32', dims: [1, 3, 2, 2], data: new Float32Array(12).fill(fill) } },
+    mapping: { width: 4, height: 4, inputWidth: 2, inputHeight: 2, scaleX: 0.5, scaleY: 0.5, padX: 0, padY: 0 },
+  });
+  const stacked = stackFeeds([image(1), image(2), image(3)])!;
+  assert.deepEqual(stacked.images.dims, [3, 3, 2, 2]);
+  assert.deepEqual(Array.from(stacked.images.data as Float32Array), [
+    ...new Array(12).fill(1),
+    ...new Array(12).fill(2),
+    ...new Array(12).fill(3),
+  ]);
+});
+
+test('images whose inputs differ in size are not stacked (they run one at a time)', () => {
+  const a: Prepared = {
+    feeds: { images: { type: 'float32', dims: [1, 3, 2, 2], data: new Float32Array(12) } },
+    mapping: { width: 2, height: 2, inputWidth: 2, inputHeight: 2, scaleX: 1, scaleY: 1, padX: 0, padY: 0 },
+  };
+  const b: Prepared = { ...a, feeds: { images: { type: 'float32', dims: [1, 3, 4, 2], data: new Float32Array(24) } } };
+  assert.equal(stackFeeds([a, b]), undefined);
 });
