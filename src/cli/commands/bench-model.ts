@@ -82,5 +82,8 @@ export function registerBenchModel(program: Command): void {
         ),
       );
       say(options, '(stage columns: median ms a run; a run is one batch)');
+      if (options.model.toLowerCase().endsWith('.json') && options.threads) {
+        say(options, '(TF.js runs on one WASM thread in Node: --threads applies to ONNX Runtime only)');
+      }
     });
 }
