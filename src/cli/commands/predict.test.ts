@@ -112,3 +112,15 @@ test('bench-model reports size, load time, latency and the stage split', async (
   assert.ok(r.loadMs > 0 && r.latency.p50 > 0 && r.latency.p95 >= r.latency.p50 && r.imagesPerSecond > 0);
   assert.ok(r.stages.inference > 0 && r.stages.decode > 0 && r.stages.preprocess > 0);
 });
+
+test('predict over a folder without images fails, naming the folder', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'detkit-empty-'));
+  writeFileSync(join(dir, 'notes.txt'), 'no pictures here');
+  const failed = await run('node', [main, 'predict', '--model', nanodet, dir, '--out', join(dir, 'r.json')]).then(
+    () => undefined,
+    (e: { code: number; stderr: string }) => e,
+  );
+  assert.ok(failed);
+  assert.equal(failed.code, 2);
+  assert.ok(failed.stderr.startsWith(`detkit: ${dir}: no images found`), failed.stderr);
+});

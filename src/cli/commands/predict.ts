@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { isDetkitError } from '../../core/errors.js';
+import { DetkitError, isDetkitError } from '../../core/errors.js';
 import { type CommonOptions, printJson, progressBar, say, table, warn } from '../output.js';
 
 interface PredictOptions extends CommonOptions {
@@ -60,13 +60,18 @@ COCO id (1..90) for COCO-trained models, else the model's class index.`,
       const { decodeImage } = await import('../../io/decode-image.js');
       const { nodeFiles, writeAtomically } = await import('../../io/node-files.js');
       const { categoryMapper, toCocoResults } = await import('../../predict/coco-results.js');
-      const { imagesFromCocoDataset, imagesFromPaths } = await import('../../predict/image-list.js');
+      const { IMAGE_EXTENSIONS, imagesFromCocoDataset, imagesFromPaths } = await import('../../predict/image-list.js');
       const { drawDetections } = await import('../../predict/draw.js');
 
       if (options.dataset && inputs.length > 0) throw new Error('give images or --dataset, not both');
       if (!options.dataset && inputs.length === 0) throw new Error('no images: give image files, folders or --dataset');
       const dataset = options.dataset ? await imagesFromCocoDataset(options.dataset, options.imagesRoot) : undefined;
       const jobs = dataset ? dataset.jobs : await imagesFromPaths(inputs);
+      if (jobs.length === 0) {
+        throw new DetkitError(`no images found (${IMAGE_EXTENSIONS.join(', ')})`, {
+          file: options.dataset ?? inputs.join(', '),
+        });
+      }
 
       const detector = await loadDetector(options.model, {
         family: options.family,
