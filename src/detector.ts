@@ -75,6 +75,11 @@ export function chooseFamily(signature: ModelSignature, model: string, name?: st
   if (name !== undefined) {
     const family = findFamily(name);
     if (!family) throw new DetkitError(`unknown model family "${name}"; known families: ${known.join(', ')}`);
+    if (family.recognise(signature) <= 0) {
+      throw new DetkitError(`the ${name} family does not fit this model (${describeSignature(signature)})`, {
+        file: model,
+      });
+    }
     return family;
   }
   let best: ModelFamily | undefined;
@@ -135,7 +140,7 @@ export function createDetector(
       timings.preprocess += performance.now() - t;
     }
     const results: Detections[] = [];
-    const stacked = images.length > 1 && batchDynamic ? stack(prepared) : undefined;
+    const stacked = images.length > 1 && batchDynamic ? stackFeeds(prepared) : undefined;
     if (stacked) {
       let t = performance.now();
       const outputs = await run(stacked);
@@ -189,8 +194,8 @@ function checkRaw(image: RawImage, index: number): RawImage {
   return image;
 }
 
-/** Concatenates per-image feeds along the batch axis; undefined when their shapes differ. */
-function stack(prepared: Prepared[]): Record<string, Tensor> | undefined {
+/** Concatenates per-image feeds along the batch axis; undefined when their shapes or types differ. */
+export function stackFeeds(prepared: Prepared[]): Record<string, Tensor> | undefined {
   const first = prepared[0]!.feeds;
   const out: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(first)) {

@@ -96,7 +96,7 @@ test('class-aware NMS never suppresses across classes; class-agnostic does', () 
 test('nms matches the torchvision kernel on random boxes with tied scores', () => {
   for (let seed = 1; seed <= 20; seed++) {
     const { boxes, scores } = randomBoxes(300, seed);
-    for (const thr of [0.3, 0.5, 0.7]) {
+    for (const thr of [-0.1, 0, 0.3, 0.5, 0.7, 1]) {
       assert.deepEqual([...nms(Float64Array.from(boxes), scores, thr)], torchvisionNms(boxes, scores, thr));
     }
   }
@@ -134,4 +134,29 @@ test('nonMaxSuppression filters scores strictly above the threshold, then select
   const top = nonMaxSuppression(d, { iouThreshold: 0.5, maxDetections: 1 });
   assert.equal(top.length, 1);
   assert.equal(top.scores[0], d.scores[0]);
+});
+
+test('float32 and float64 scores order the same way, ties by index, -0 tied with 0', () => {
+  const values = [0.25, -0, 0.5, 0, -0.25, 0.5, 1e-30, 3.4e38, -3.4e38];
+  const expected = [7, 2, 5, 0, 6, 1, 3, 4, 8];
+  assert.deepEqual([...orderByScore(Float32Array.from(values))], expected);
+  assert.deepEqual([...orderByScore(values.map((v) => v + 1e-300 * 0))], expected);
+  assert.deepEqual([...orderByScore([0.1 + 0.2, 0.3, 0.1 + 0.2])], [0, 2, 1]);
+});
+
+test('many kept boxes (grid path) give the kernel’s result, with huge, tiny, reversed and NaN boxes', () => {
+  let s = 99;
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const boxes: number[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const x = rand() * 1000;
+    const y = rand() * 1000;
+    const size = i % 50 === 0 ? 900 : i % 7 === 0 ? 0.5 : 10 + rand() * 60;
+    if (i % 97 === 0) boxes.push(x + size, y, x, y + size);
+    else if (i === 500) boxes.push(Number.NaN, y, x + size, y + size);
+    else boxes.push(x, y, x + size * (0.5 + rand()), y + size);
+    scores.push(rand());
+  }
+  for (const thr of [0, 0.1, 0.5]) assert.deepEqual([...nms(boxes, scores, thr)], torchvisionNms(boxes, scores, thr));
 });

@@ -10,31 +10,43 @@
  * when an IoU lies within float32 rounding of the threshold). Boxes whose score is NaN are dropped.
  *
  * Boxes are interleaved xyxy (any unit). Only kept boxes suppress, so each candidate is tested
- * against the kept list: the same result as torchvision's loop, O(n·kept) instead of O(n²) when
- * suppression is heavy, and stopping early once `maxDetections` boxes are kept.
+ * against the kept boxes only (binned in a grid once there are many, see kept-boxes.ts): the same
+ * result as torchvision's loop, without its O(n²), and stopping once `maxDetections` are kept.
  */
 import { type Detections, selectDetections } from '../core/detections.js';
+import { KeptBoxes } from './kept-boxes.js';
+
+const INDEX_BITS = 2 ** 21;
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
 
 /** Indices of the non-NaN scores, by decreasing score; equal scores in increasing index (stable). */
 export function orderByScore(scores: ArrayLike<number>): Int32Array {
   const n = scores.length;
   const valid = new Int32Array(n);
   let count = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(scores[i])) valid[count++] = i;
-  // Sorting float64 keys natively is several times faster than a comparator sort; each index is
-  // then placed at the next free position of its key, in index order, which makes ties stable.
-  const sortedKeys = new Float64Array(count);
-  for (let k = 0; k < count; k++) sortedKeys[k] = -scores[valid[k]];
-  sortedKeys.sort();
-  const next = new Map<number, number>();
-  for (let k = 0; k < count; k++) if (k === 0 || sortedKeys[k] !== sortedKeys[k - 1]) next.set(sortedKeys[k], k);
-  const order = new Int32Array(count);
-  for (let k = 0; k < count; k++) {
-    const key = -scores[valid[k]];
-    const at = next.get(key)!;
-    order[at] = valid[k];
-    next.set(key, at + 1);
+  let float32 = true;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i];
+    if (Number.isNaN(s)) continue;
+    valid[count++] = i;
+    if (float32 && Math.fround(s) !== s) float32 = false;
   }
+  if (!float32 || n > INDEX_BITS) {
+    return valid.slice(0, count).sort((a, b) => scores[b] - scores[a] || a - b);
+  }
+  // Float32 scores: pack (descending score rank, index) into one integer below 2^53 and sort the
+  // keys natively — several times faster than a comparator sort, and stable by construction.
+  const keys = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    f32[0] = scores[valid[k]] || 0; // -0 ranks with +0
+    const bits = u32[0];
+    const ascending = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+    keys[k] = (0xffffffff - ascending) * INDEX_BITS + valid[k];
+  }
+  keys.sort();
+  const order = new Int32Array(count);
+  for (let k = 0; k < count; k++) order[k] = keys[k] % INDEX_BITS;
   return order;
 }
 
@@ -51,15 +63,22 @@ function suppressInOrder(
   limit: number,
   keep: Uint8Array,
 ): number {
-  // Kept boxes are copied to contiguous float64 columns: the inner loop reads them in sequence.
-  const capacity = Math.min(end - start, limit);
-  const kx1 = new Float64Array(capacity);
-  const ky1 = new Float64Array(capacity);
-  const kx2 = new Float64Array(capacity);
-  const ky2 = new Float64Array(capacity);
-  const karea = new Float64Array(capacity);
-  let kept = 0;
-  for (let k = start; k < end && kept < limit; k++) {
+  const extent = (): [number, number, number, number] => {
+    let minX = Number.POSITIVE_INFINITY;
+    let minY = Number.POSITIVE_INFINITY;
+    let maxX = Number.NEGATIVE_INFINITY;
+    let maxY = Number.NEGATIVE_INFINITY;
+    for (let k = start; k < end; k++) {
+      const b = order[k] * 4;
+      if (boxes[b] < minX) minX = boxes[b];
+      if (boxes[b + 1] < minY) minY = boxes[b + 1];
+      if (boxes[b + 2] > maxX) maxX = boxes[b + 2];
+      if (boxes[b + 3] > maxY) maxY = boxes[b + 3];
+    }
+    return [minX, minY, maxX, maxY];
+  };
+  const kept = new KeptBoxes(Math.min(end - start, limit), iouThreshold, extent);
+  for (let k = start; k < end && kept.length < limit; k++) {
     const i = order[k];
     const b = i * 4;
     const x1 = boxes[b];
@@ -67,28 +86,11 @@ function suppressInOrder(
     const x2 = boxes[b + 2];
     const y2 = boxes[b + 3];
     const area = (x2 - x1) * (y2 - y1);
-    let suppressed = false;
-    for (let m = 0; m < kept; m++) {
-      const w = Math.min(kx2[m], x2) - Math.max(kx1[m], x1);
-      if (!(w > 0)) continue;
-      const h = Math.min(ky2[m], y2) - Math.max(ky1[m], y1);
-      if (!(h > 0)) continue;
-      const inter = w * h;
-      if (inter / (karea[m] + area - inter) > iouThreshold) {
-        suppressed = true;
-        break;
-      }
-    }
-    if (suppressed) continue;
-    kx1[kept] = x1;
-    ky1[kept] = y1;
-    kx2[kept] = x2;
-    ky2[kept] = y2;
-    karea[kept] = area;
-    kept++;
+    if (kept.suppresses(x1, y1, x2, y2, area)) continue;
+    kept.add(x1, y1, x2, y2, area);
     keep[i] = 1;
   }
-  return kept;
+  return kept.length;
 }
 
 /**
