@@ -2,7 +2,7 @@
  * Post-processing throughput: NMS on YOLOv8-sized candidate sets (8400 anchors × 80 classes) and WBF
  * on 3 models × 300 boxes × 1000 images, each against a naive reference (object arrays, O(n²)
  * torchvision loop; ensemble_boxes' re-averaging of whole clusters) to print a speed ratio.
- * Run: npm run build && node dist/bench/nms.js
+ * Run: npm run build && node dist/bench/nms.js [nms | wbf]
  */
 import { weightedBoxesFusion } from '../src/postprocess/ensemble.js';
 import type { ModelBoxes } from '../src/postprocess/ensemble-input.js';
@@ -199,8 +199,12 @@ function benchWbf(): void {
   );
 }
 
-benchNms('yolov8 conf 0.001, max 300', 0.001, 300);
-benchNms('yolov8 conf 0.001, all kept', 0.001);
-benchNms('yolov8 conf 0.25', 0.25);
-benchNms('yolov8 every pair (no threshold), max 300', -1, 300);
-benchWbf();
+// `node dist/bench/nms.js nms` or `… wbf` runs one half.
+const only = process.argv[2];
+if (only !== 'wbf') {
+  benchNms('yolov8 conf 0.001, max 300', 0.001, 300);
+  benchNms('yolov8 conf 0.001, all kept', 0.001);
+  benchNms('yolov8 conf 0.25', 0.25);
+  benchNms('yolov8 every pair (no threshold), max 300', -1, 300);
+}
+if (only !== 'nms') benchWbf();

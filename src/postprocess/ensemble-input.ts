@@ -113,18 +113,20 @@ export function prefilterBoxes(
   skipBoxThr: number,
   adjusted: BoxAdjustments,
 ): LabelGroup[] {
-  const byLabel = new Map<number, { score: number; weight: number; model: number; box: Float64Array }[]>();
+  type Entry = { score: number; weight: number; model: number; x1: number; y1: number; x2: number; y2: number };
+  const byLabel = new Map<number, Entry[]>();
+  const box = new Float64Array(4);
   models.forEach((model, t) => {
     const n = checkModel(model, t);
     for (let j = 0; j < n; j++) {
       const score = model.scores[j];
       if (!(score >= skipBoxThr)) continue; // NaN scores are dropped too
-      const box = new Float64Array(4);
       if (!repairBox(model.boxes, j, adjusted, box)) continue;
       const label = Math.trunc(model.labels[j]);
       let list = byLabel.get(label);
       if (!list) byLabel.set(label, (list = []));
-      list.push({ score: score * weights[t], weight: weights[t], model: t, box });
+      const [x1, y1, x2, y2] = box;
+      list.push({ score: score * weights[t], weight: weights[t], model: t, x1, y1, x2, y2 });
     }
   });
   const groups: LabelGroup[] = [];
@@ -142,7 +144,11 @@ export function prefilterBoxes(
       g.scores[at] = list[k].score;
       g.weights[at] = list[k].weight;
       g.models[at] = list[k].model;
-      g.boxes.set(list[k].box, at * 4);
+      const e = list[k];
+      g.boxes[at * 4] = e.x1;
+      g.boxes[at * 4 + 1] = e.y1;
+      g.boxes[at * 4 + 2] = e.x2;
+      g.boxes[at * 4 + 3] = e.y2;
     });
     groups.push(g);
   }

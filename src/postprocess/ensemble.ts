@@ -125,15 +125,25 @@ function clusterByFusedBox(g: LabelGroup, iouThr: number): { clusters: Cluster[]
   for (let j = 0; j < g.length; j++) {
     let best = -1;
     let bestIou = iouThr;
+    const b = j * 4;
+    const x1 = boxes[b];
+    const y1 = boxes[b + 1];
+    const x2 = boxes[b + 2];
+    const y2 = boxes[b + 3];
+    const area = (x2 - x1) * (y2 - y1);
     for (let k = 0; k < clusters.length; k++) {
-      const iou = iouBetween(fused, k, boxes, j);
+      const f = k * 4;
+      const w = Math.max(0, Math.min(fused[f + 2], x2) - Math.max(fused[f], x1));
+      const h = Math.max(0, Math.min(fused[f + 3], y2) - Math.max(fused[f + 1], y1));
+      const inter = w * h;
+      if (inter === 0 && iouThr >= 0) continue; // IoU 0 matches no cluster
+      const iou = inter / ((fused[f + 2] - fused[f]) * (fused[f + 3] - fused[f + 1]) + area - inter);
       if (iou > bestIou) {
         best = k;
         bestIou = iou;
       }
     }
     const s = g.scores[j];
-    const b = j * 4;
     if (best === -1) {
       // A new cluster's box is the member itself, unchanged.
       fused.set(boxes.subarray(b, b + 4), clusters.length * 4);

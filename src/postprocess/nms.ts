@@ -16,7 +16,8 @@
 import { type Detections, selectDetections } from '../core/detections.js';
 import { KeptBoxes } from './kept-boxes.js';
 
-const INDEX_BITS = 2 ** 21;
+/** Indices below 2^21 leave 32 bits of score rank in a float64 integer (2^53). */
+const INDEX_RANGE = 2 ** 21;
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
@@ -32,7 +33,7 @@ export function orderByScore(scores: ArrayLike<number>): Int32Array {
     valid[count++] = i;
     if (float32 && Math.fround(s) !== s) float32 = false;
   }
-  if (!float32 || n > INDEX_BITS) {
+  if (!float32 || n > INDEX_RANGE) {
     return valid.slice(0, count).sort((a, b) => scores[b] - scores[a] || a - b);
   }
   // Float32 scores: pack (descending score rank, index) into one integer below 2^53 and sort the
@@ -42,11 +43,11 @@ export function orderByScore(scores: ArrayLike<number>): Int32Array {
     f32[0] = scores[valid[k]] || 0; // -0 ranks with +0
     const bits = u32[0];
     const ascending = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
-    keys[k] = (0xffffffff - ascending) * INDEX_BITS + valid[k];
+    keys[k] = (0xffffffff - ascending) * INDEX_RANGE + valid[k];
   }
   keys.sort();
   const order = new Int32Array(count);
-  for (let k = 0; k < count; k++) order[k] = keys[k] % INDEX_BITS;
+  for (let k = 0; k < count; k++) order[k] = keys[k] % INDEX_RANGE;
   return order;
 }
 

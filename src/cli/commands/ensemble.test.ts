@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 const main = new URL('../main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'detkit-ensemble-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, value: unknown) => {
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(value));
