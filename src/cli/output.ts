@@ -51,7 +51,10 @@ export function formatNumber(n: number): string {
 }
 
 /** A progress bar on stderr, only when a person is watching (a TTY, not CI) and work is slow. */
-export function progressBar(label: string): ((done: number, total: number) => void) & { stop(): void } {
+export function progressBar(
+  label: string,
+  options: { rate?: string } = {},
+): ((done: number, total: number) => void) & { stop(): void } {
   const enabled = process.stderr.isTTY === true && !process.env.CI;
   const started = Date.now();
   let bar: cliProgressModule.SingleBar | undefined;
@@ -61,13 +64,18 @@ export function progressBar(label: string): ((done: number, total: number) => vo
       if (Date.now() - started < 1000) return;
       const cliProgress = loadCliProgress();
       bar = new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr, hideCursor: true },
+        {
+          format: `${label} [{bar}] {value}/{total}${options.rate ? ` {rate} ${options.rate}` : ''} {eta_formatted}`,
+          stream: process.stderr,
+          hideCursor: true,
+        },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total || done, done);
     }
     if (total) bar.setTotal(total);
-    bar.update(done);
+    const seconds = (Date.now() - started) / 1000;
+    bar.update(done, { rate: seconds > 0 ? (done / seconds).toFixed(1) : '0' });
   };
   return Object.assign(update, {
     stop() {

@@ -40,7 +40,9 @@ export interface CreateDetectionsOptions {
 }
 
 /** Zero-filled detections of the given length, to be filled by a model adapter. */
-export function createDetections(length: number, options: CreateDetectionsOptions = {}): Detections {
+export function createDetections(length: number, options: CreateDetectionsOptions | string[] = {}): Detections {
+  // main's first form took the labels directly; both forms are accepted.
+  if (Array.isArray(options)) options = { labels: options };
   const d: Detections = {
     boxes: options.boxes === 'float64' ? new Float64Array(length * 4) : new Float32Array(length * 4),
     scores: new Float32Array(length),

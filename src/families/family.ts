@@ -56,4 +56,8 @@ export interface ModelFamily {
   ): Detections;
   /** Class names known from the model itself or the family's convention. */
   labels?(signature: ModelSignature): string[] | undefined;
+  /** The outputs decoding reads, when fewer than all (the runtime then skips reading the rest back). */
+  outputNames?(signature: ModelSignature): string[] | undefined;
+  /** Official dataset category id by class id, when the model was trained on a known dataset (COCO's 80 → 1..90). */
+  categoryIds?(signature: ModelSignature): readonly number[] | undefined;
 }

@@ -31,6 +31,40 @@ export interface ModelSignature {
 /** One loaded model in one runtime. */
 export interface InferenceSession {
   readonly signature: ModelSignature;
-  run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+  /** Runs the model; `outputNames` limits which outputs are computed and read back (default: all). */
+  run(feeds: Record<string, Tensor>, outputNames?: string[]): Promise<Record<string, Tensor>>;
   dispose(): Promise<void>;
+}
+
+/** Number of elements a tensor of these dims holds. */
+export function elementCount(dims: readonly number[]): number {
+  let n = 1;
+  for (const d of dims) n *= d;
+  return n;
+}
+
+/** One line per tensor (`images float32 [null,3,640,640]`), for error messages and `bench-model`. */
+export function describeSignature(signature: ModelSignature): string {
+  const one = (t: TensorInfo) => `${t.name} ${t.type} [${t.dims.map((d) => d ?? '?').join(',')}]`;
+  return `inputs: ${signature.inputs.map(one).join('; ')} — outputs: ${signature.outputs.map(one).join('; ')}`;
+}
+
+/**
+ * Checks feeds against the declared inputs (names, rank, fixed sizes, element count) so a
+ * mismatch reads as one clear sentence instead of a runtime's internal shape error.
+ */
+export function checkFeeds(signature: ModelSignature, feeds: Record<string, Tensor>): string | undefined {
+  for (const input of signature.inputs) {
+    const feed = feeds[input.name];
+    if (!feed) return `no value for model input "${input.name}"`;
+    const want = `[${input.dims.map((d) => d ?? '?').join(',')}]`;
+    const got = `[${feed.dims.join(',')}]`;
+    if (input.dims.length !== feed.dims.length || input.dims.some((d, i) => d !== null && d !== feed.dims[i])) {
+      return `model input "${input.name}" expects shape ${want}, got ${got}`;
+    }
+    if (feed.data.length !== elementCount(feed.dims)) {
+      return `model input "${input.name}": shape ${got} needs ${elementCount(feed.dims)} values, got ${feed.data.length}`;
+    }
+  }
+  return undefined;
 }

@@ -1,9 +1,11 @@
 /** Every CLI command, in the order `detkit --help` lists them. Commands stay thin: the work is in the library. */
 import type { Command } from 'commander';
 import '../../formats/index.js';
+import { registerBenchModel } from './bench-model.js';
 import { registerConvert } from './convert.js';
 import { registerEnsemble } from './ensemble.js';
 import { registerInfo } from './info.js';
+import { registerPredict } from './predict.js';
 import { registerStats } from './stats.js';
 import { registerValidate } from './validate.js';
 
@@ -12,5 +14,7 @@ export const commands: ((program: Command) => void)[] = [
   registerConvert,
   registerStats,
   registerValidate,
+  registerPredict,
   registerEnsemble,
+  registerBenchModel,
 ];

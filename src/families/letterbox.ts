@@ -1,0 +1,295 @@
+/**
+ * Shared pre-processing: letterbox (Ultralytics' conventions), plain resize, channel order,
+ * normalisation and layout into a model input tensor, and the way back from model-input pixels
+ * to original-image pixels (`mapBoxesToImage`).
+ */
+import type { RawImage } from '../core/image.js';
+import type { Tensor, TensorInfo } from '../runtime/tensor.js';
+import type { ImageMapping } from './family.js';
+
+/** Tightly packed RGB pixels (3 bytes a pixel), the working form of every resize here. */
+export interface RgbPixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface Resized {
+  pixels: RgbPixels;
+  mapping: ImageMapping;
+}
+
+/** Python's round(): halves go to the even neighbour (Ultralytics sizes and pads depend on it). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  // `+ 0` turns −0 (round(−0.1)) into 0.
+  return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) + 0;
+}
+
+export function toRgb(image: RawImage): RgbPixels {
+  const { width, height, channels, data } = image;
+  if (channels === 3) return { data, width, height };
+  const out = new Uint8Array(width * height * 3);
+  for (let i = 0, j = 0; i < out.length; i += 3, j += 4) {
+    out[i] = data[j]!;
+    out[i + 1] = data[j + 1]!;
+    out[i + 2] = data[j + 2]!;
+  }
+  return { data: out, width, height };
+}
+
+const COEF_BITS = 11;
+const COEF_SCALE = 1 << COEF_BITS;
+
+/** Per destination index: source index and 11-bit fixed-point weights, as cv2.INTER_LINEAR computes them. */
+function linearTaps(srcSize: number, dstSize: number): { index: Int32Array; w0: Int32Array; w1: Int32Array } {
+  const scale = 1 / (dstSize / srcSize);
+  const index = new Int32Array(dstSize);
+  const w0 = new Int32Array(dstSize);
+  const w1 = new Int32Array(dstSize);
+  for (let d = 0; d < dstSize; d++) {
+    let f = Math.fround((d + 0.5) * scale - 0.5);
+    let s = Math.floor(f);
+    f = Math.fround(f - s);
+    if (s < 0) {
+      s = 0;
+      f = 0;
+    }
+    if (s >= srcSize - 1) {
+      s = srcSize - 1;
+      f = 0;
+    }
+    // cv2 rounds the weight with lrint (halves to even).
+    const a0 = roundHalfEven(Math.fround(1 - f) * COEF_SCALE);
+    index[d] = s;
+    w0[d] = a0;
+    w1[d] = COEF_SCALE - a0;
+  }
+  return { index, w0, w1 };
+}
+
+/**
+ * Bilinear resize with cv2.INTER_LINEAR's pixel-centre alignment and fixed-point arithmetic
+ * (11-bit weights, the vectorised vertical pass's rounding), so letterboxed inputs match
+ * OpenCV's byte for byte in the common case (an exact 2x downscale equals cv2's INTER_AREA path).
+ */
+export function resizeBilinear(src: RgbPixels, width: number, height: number): RgbPixels {
+  if (src.width === width && src.height === height) return src;
+  const xs = linearTaps(src.width, width);
+  const ys = linearTaps(src.height, height);
+  const pixels = src.data;
+  const rowLength = width * 3;
+  // Byte offsets of the two source pixels each destination column reads.
+  const left = new Int32Array(width);
+  const right = new Int32Array(width);
+  for (let x = 0; x < width; x++) {
+    left[x] = xs.index[x]! * 3;
+    right[x] = Math.min(xs.index[x]! + 1, src.width - 1) * 3;
+  }
+  const w0 = xs.w0;
+  const w1 = xs.w1;
+  // Horizontal pass results for two source rows, reused while the destination walks down.
+  let rowA = new Int32Array(rowLength);
+  let rowB = new Int32Array(rowLength);
+  let rowAIndex = -1;
+  let rowBIndex = -1;
+  const horizontal = (sy: number, into: Int32Array) => {
+    const base = sy * src.width * 3;
+    for (let x = 0, o = 0; x < width; x++, o += 3) {
+      const p = base + left[x]!;
+      const q = base + right[x]!;
+      const a0 = w0[x]!;
+      const a1 = w1[x]!;
+      into[o] = pixels[p]! * a0 + pixels[q]! * a1;
+      into[o + 1] = pixels[p + 1]! * a0 + pixels[q + 1]! * a1;
+      into[o + 2] = pixels[p + 2]! * a0 + pixels[q + 2]! * a1;
+    }
+  };
+  const out = new Uint8Array(rowLength * height);
+  const lastRow = src.height - 1;
+  for (let y = 0; y < height; y++) {
+    const s0 = ys.index[y]!;
+    const s1 = Math.min(s0 + 1, lastRow);
+    if (rowAIndex !== s0) {
+      if (rowBIndex === s0) {
+        [rowA, rowB] = [rowB, rowA];
+        rowBIndex = -1;
+      } else horizontal(s0, rowA);
+      rowAIndex = s0;
+    }
+    if (rowBIndex !== s1) {
+      horizontal(s1, rowB);
+      rowBIndex = s1;
+    }
+    const b0 = ys.w0[y]!;
+    const b1 = ys.w1[y]!;
+    const o = y * rowLength;
+    for (let i = 0; i < rowLength; i++) {
+      const v = (((rowA[i]! >> 4) * b0) >> 16) + (((rowB[i]! >> 4) * b1) >> 16);
+      out[o + i] = (v + 2) >> 2; // v ≤ 1020 (weights sum to 2048), so no clamping
+    }
+  }
+  return { data: out, width, height };
+}
+
+export interface LetterboxOptions {
+  /** Fill value of the padding (Ultralytics: 114). */
+  padValue?: number;
+  /** Allow enlarging small images (Ultralytics' default: true). */
+  scaleUp?: boolean;
+}
+
+/**
+ * Ultralytics' LetterBox (auto=False, center=True): scale = min(H/h, W/w), new size
+ * round(w·scale) × round(h·scale), padding split as round(d/2 − 0.1) before and round(d/2 + 0.1)
+ * after; the mapping back is Ultralytics' scale_boxes (gain = scale, pad = left/top).
+ */
+export function letterbox(image: RawImage, height: number, width: number, options: LetterboxOptions = {}): Resized {
+  const padValue = options.padValue ?? 114;
+  let scale = Math.min(height / image.height, width / image.width);
+  if (options.scaleUp === false) scale = Math.min(scale, 1);
+  const newW = roundHalfEven(image.width * scale);
+  const newH = roundHalfEven(image.height * scale);
+  const dw = (width - newW) / 2;
+  const dh = (height - newH) / 2;
+  const left = roundHalfEven(dw - 0.1);
+  const top = roundHalfEven(dh - 0.1);
+  const resized = resizeBilinear(toRgb(image), newW, newH);
+  const data = new Uint8Array(width * height * 3).fill(padValue);
+  for (let y = 0; y < newH; y++) {
+    const from = y * newW * 3;
+    data.set(resized.data.subarray(from, from + newW * 3), ((y + top) * width + left) * 3);
+  }
+  return {
+    pixels: { data, width, height },
+    mapping: {
+      width: image.width,
+      height: image.height,
+      inputWidth: width,
+      inputHeight: height,
+      scaleX: scale,
+      scaleY: scale,
+      padX: left,
+      padY: top,
+    },
+  };
+}
+
+/** Plain (aspect-changing) resize to exactly height × width: Ultralytics' scaleFill, HF fixed size, TF. */
+export function resizeTo(image: RawImage, height: number, width: number): Resized {
+  return {
+    pixels: resizeBilinear(toRgb(image), width, height),
+    mapping: {
+      width: image.width,
+      height: image.height,
+      inputWidth: width,
+      inputHeight: height,
+      scaleX: width / image.width,
+      scaleY: height / image.height,
+      padX: 0,
+      padY: 0,
+    },
+  };
+}
+
+export type Normalisation =
+  /** Bytes as they are (uint8 inputs, or float 0..255). */
+  | { kind: 'none' }
+  /** x / 255 → 0..1. */
+  | { kind: 'unit' }
+  /** x / 127.5 − 1 → −1..1 (TFLite SSD float inputs). */
+  | { kind: 'symmetric' }
+  /** (x / 255 − mean) / std per channel, in the tensor's channel order. */
+  | { kind: 'meanStd'; mean: [number, number, number]; std: [number, number, number] };
+
+export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
+export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
+
+export interface TensorLayout {
+  layout: 'nchw' | 'nhwc';
+  type: 'float32' | 'uint8';
+  channelOrder?: 'rgb' | 'bgr';
+  normalisation?: Normalisation;
+  /** Drop the batch axis (torchvision exports take a single [3, H, W] image). */
+  unbatched?: boolean;
+}
+
+/** Lays RGB pixels out as a model input tensor. */
+export function toTensor(pixels: RgbPixels, layout: TensorLayout): Tensor {
+  const { width, height } = pixels;
+  const plane = width * height;
+  const bgr = layout.channelOrder === 'bgr';
+  const norm = layout.normalisation ?? { kind: layout.type === 'uint8' ? 'none' : 'unit' };
+  const mul = [1, 1, 1];
+  const add = [0, 0, 0];
+  if (norm.kind === 'unit') mul.fill(1 / 255);
+  else if (norm.kind === 'symmetric') {
+    mul.fill(1 / 127.5);
+    add.fill(-1);
+  } else if (norm.kind === 'meanStd') {
+    for (let c = 0; c < 3; c++) {
+      mul[c] = 1 / (255 * norm.std[c]!);
+      add[c] = -norm.mean[c]! / norm.std[c]!;
+    }
+  }
+  const data = layout.type === 'uint8' ? new Uint8Array(plane * 3) : new Float32Array(plane * 3);
+  const src = pixels.data;
+  const nchw = layout.layout === 'nchw';
+  for (let c = 0; c < 3; c++) {
+    const from = bgr ? 2 - c : c;
+    const m = mul[c]!;
+    const a = add[c]!;
+    // Per-channel lookup table: 256 values instead of a multiply-add per pixel.
+    const table = new Float32Array(256);
+    for (let v = 0; v < 256; v++) table[v] = m === 1 && a === 0 ? v : v * m + a;
+    if (nchw) {
+      const offset = c * plane;
+      for (let i = 0, p = from; i < plane; i++, p += 3) data[offset + i] = table[src[p]!]!;
+    } else {
+      for (let i = c, p = from; i < plane * 3; i += 3, p += 3) data[i] = table[src[p]!]!;
+    }
+  }
+  const dims = layout.layout === 'nchw' ? [3, height, width] : [height, width, 3];
+  return { type: layout.type, dims: layout.unbatched ? dims : [1, ...dims], data };
+}
+
+/** Where the channels sit and how big the image is, read from an image input's declared dims. */
+export function inputGeometry(
+  input: TensorInfo,
+  fallback: [number, number],
+  override?: [number, number],
+): { layout: 'nchw' | 'nhwc'; height: number; width: number; unbatched: boolean } {
+  const dims = input.dims;
+  const unbatched = dims.length === 3;
+  const d = unbatched ? [1, ...dims] : dims;
+  const layout = d[3] === 3 && d[1] !== 3 ? 'nhwc' : 'nchw';
+  const h = layout === 'nchw' ? d[2] : d[1];
+  const w = layout === 'nchw' ? d[3] : d[2];
+  // Fixed dims win: a dynamic size takes the caller's override, then the family's default.
+  const height = h ?? override?.[0] ?? fallback[0];
+  const width = w ?? override?.[1] ?? fallback[1];
+  return { layout, height, width, unbatched };
+}
+
+/**
+ * Undoes the pre-processing in place: model-input xyxy boxes → original-image pixels
+ * (x = (x_in − padX) / scaleX), clipped to the image.
+ */
+export function mapBoxesToImage<B extends Float32Array | Float64Array>(
+  boxes: B,
+  mapping: ImageMapping,
+  count = boxes.length / 4,
+): B {
+  const { scaleX, scaleY, padX, padY, width, height } = mapping;
+  for (let i = 0; i < count * 4; i += 4) {
+    boxes[i] = clamp((boxes[i]! - padX) / scaleX, width);
+    boxes[i + 1] = clamp((boxes[i + 1]! - padY) / scaleY, height);
+    boxes[i + 2] = clamp((boxes[i + 2]! - padX) / scaleX, width);
+    boxes[i + 3] = clamp((boxes[i + 3]! - padY) / scaleY, height);
+  }
+  return boxes;
+}
+
+function clamp(v: number, max: number): number {
+  return Math.min(Math.max(v, 0), max);
+}
