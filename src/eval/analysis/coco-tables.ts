@@ -45,6 +45,27 @@ export interface PrCurves {
   perClass: ({ categoryId: CategoryId; name: string } & PrCurve)[];
 }
 
+/** The shape of the COCO evaluator's result (`src/eval/coco`) this module reads. */
+export interface CocoEvalArrays {
+  precision: { data: Float64Array; shape: number[] };
+  params: { iouThrs: number[]; recThrs: number[]; catIds: number[]; areaRngLbl: string[]; maxDets: number[] };
+}
+
+/** Adapts the COCO evaluator's result to `CocoAccumulated`. */
+export function cocoAccumulatedFrom(result: CocoEvalArrays): CocoAccumulated {
+  const [T, R, K, A, M] = result.precision.shape;
+  const p = result.params;
+  return {
+    precision: result.precision.data,
+    dims: [T, R, K, A, M],
+    iouThrs: p.iouThrs,
+    recThrs: p.recThrs,
+    catIds: p.catIds,
+    areaRngLbl: p.areaRngLbl,
+    maxDets: p.maxDets,
+  };
+}
+
 /** Regular GT boxes per category (crowd and difficult boxes left out). */
 export function gtCounts(gt: Dataset): Map<CategoryId, number> {
   const g = gt.annotations;
