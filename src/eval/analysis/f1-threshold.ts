@@ -64,13 +64,20 @@ export function f1Optimal(matches: ClassMatches[], iouThreshold = 0.5, curvePoin
     return { categoryId: m.categoryId, name: m.name, gtCount: m.gtCount, best, curve: thin(curve, curvePoints, best) };
   });
 
-  // One shared threshold: walk all detections in descending score, updating the classes they touch.
+  // One shared threshold: walk all detections in descending score, updating the class each touches.
   const withGt = matches.filter((m) => m.gtCount > 0);
-  const all: { score: number; cls: number; tp: number }[] = [];
+  const total = matches.reduce((s, m) => s + m.scores.length, 0);
+  const allScores = new Float64Array(total);
+  const allClass = new Uint32Array(total);
+  const allHit = new Uint8Array(total);
+  let at = 0;
   matches.forEach((m, cls) => {
-    for (let i = 0; i < m.scores.length; i++) all.push({ score: m.scores[i], cls, tp: m.truePositive[i] });
+    allScores.set(m.scores, at);
+    allClass.fill(cls, at, at + m.scores.length);
+    allHit.set(m.truePositive, at);
+    at += m.scores.length;
   });
-  all.sort((a, b) => b.score - a.score);
+  const order = Uint32Array.from({ length: total }, (_, i) => i).sort((a, b) => allScores[b] - allScores[a] || a - b);
   const tp = new Float64Array(matches.length);
   const fp = new Float64Array(matches.length);
   let sumP = 0;
@@ -80,16 +87,16 @@ export function f1Optimal(matches: ClassMatches[], iouThreshold = 0.5, curvePoin
   let totalFp = 0;
   const totalGt = withGt.reduce((s, m) => s + m.gtCount, 0);
   const curve: F1Point[] = [];
-  for (let i = 0; i < all.length; i++) {
-    const { cls, tp: hit } = all[i];
+  for (let i = 0; i < total; i++) {
+    const d = order[i];
+    const cls = allClass[d];
     const n = matches[cls].gtCount;
     if (n > 0) {
-      const before = point(0, tp[cls], fp[cls], n);
-      sumP -= before.precision;
-      sumR -= before.recall;
-      sumF -= before.f1;
+      sumP -= ratio(tp[cls], tp[cls] + fp[cls]);
+      sumR -= tp[cls] / n;
+      sumF -= (2 * tp[cls]) / (tp[cls] + fp[cls] + n);
     }
-    if (hit) {
+    if (allHit[d]) {
       tp[cls]++;
       totalTp++;
     } else {
@@ -97,15 +104,14 @@ export function f1Optimal(matches: ClassMatches[], iouThreshold = 0.5, curvePoin
       totalFp++;
     }
     if (n > 0) {
-      const after = point(0, tp[cls], fp[cls], n);
-      sumP += after.precision;
-      sumR += after.recall;
-      sumF += after.f1;
+      sumP += ratio(tp[cls], tp[cls] + fp[cls]);
+      sumR += tp[cls] / n;
+      sumF += (2 * tp[cls]) / (tp[cls] + fp[cls] + n);
     }
-    if (i + 1 < all.length && all[i + 1].score === all[i].score) continue;
+    if (i + 1 < total && allScores[order[i + 1]] === allScores[d]) continue;
     const k = withGt.length;
     curve.push({
-      threshold: all[i].score,
+      threshold: allScores[d],
       precision: ratio(sumP, k),
       recall: ratio(sumR, k),
       f1: ratio(sumF, k),

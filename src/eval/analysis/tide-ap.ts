@@ -1,7 +1,7 @@
 /**
- * TIDE's AP bookkeeping (tidecv/ap.py): per class, data points keyed by prediction id (a later
- * push under the same id replaces the value but keeps its place, like a Python dict) and a GT
- * positive count; AP is COCO-style 101-point AP at one IoU.
+ * TIDE's AP bookkeeping (tidecv/ap.py): per class, data points in insertion order and a GT
+ * positive count; AP is COCO-style 101-point AP at one IoU. (tidecv keys points by prediction
+ * id; a prediction only ever lands in one class once, so plain lists hold the same points.)
  */
 import type { CategoryId } from '../../core/dataset.js';
 
@@ -11,36 +11,38 @@ export interface TidePoint {
 }
 
 class ClassAp {
-  readonly points = new Map<number, TidePoint>();
+  readonly scores: number[] = [];
+  readonly correct: boolean[] = [];
   gtPositives = 0;
 
   isEmpty(): boolean {
-    return this.points.size === 0 && this.gtPositives === 0;
+    return this.scores.length === 0 && this.gtPositives === 0;
   }
 
   /** Precision envelope sampled at recall 0, 0.01, …, 1 (first point with recall ≥ x), averaged. */
   ap(): number {
     if (this.gtPositives === 0) return 0;
-    const sorted = [...this.points.values()].sort((a, b) => b.score - a.score);
-    const precisions: number[] = [];
-    const recalls: number[] = [];
+    const n = this.scores.length;
+    const s = this.scores;
+    // Stable descending sort, as Python's list.sort(key=-score).
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => s[b] - s[a] || a - b);
+    const precisions = new Float64Array(n);
+    const recalls = new Float64Array(n);
     let tp = 0;
     let fp = 0;
-    for (const p of sorted) {
-      if (p.correct) tp++;
+    for (let i = 0; i < n; i++) {
+      if (this.correct[order[i]]) tp++;
       else fp++;
-      precisions.push(tp / (tp + fp));
-      recalls.push(tp / this.gtPositives);
+      precisions[i] = tp / (tp + fp);
+      recalls[i] = tp / this.gtPositives;
     }
-    for (let i = precisions.length - 1; i > 0; i--) {
-      if (precisions[i] > precisions[i - 1]) precisions[i - 1] = precisions[i];
-    }
+    for (let i = n - 1; i > 0; i--) if (precisions[i] > precisions[i - 1]) precisions[i - 1] = precisions[i];
     let sum = 0;
     let k = 0;
     for (let bar = 0; bar <= 100; bar++) {
       const x = bar / 100;
-      while (k < recalls.length && recalls[k] < x) k++;
-      if (k < precisions.length) sum += precisions[k];
+      while (k < n && recalls[k] < x) k++;
+      if (k < n) sum += precisions[k];
     }
     return sum / 101;
   }
@@ -56,8 +58,10 @@ export class TideApData {
     return obj;
   }
 
-  push(c: CategoryId, id: number, point: TidePoint): void {
-    this.of(c).points.set(id, point);
+  push(c: CategoryId, point: TidePoint): void {
+    const obj = this.of(c);
+    obj.scores.push(point.score);
+    obj.correct.push(point.correct);
   }
 
   addGtPositives(c: CategoryId, n: number): void {
@@ -68,17 +72,15 @@ export class TideApData {
     return new Map([...this.classes].map(([c, obj]) => [c, obj.gtPositives]));
   }
 
-  points(c: CategoryId): Map<number, TidePoint> {
-    return this.classes.get(c)?.points ?? new Map();
+  /** Scores of the class's correct (true positive) points, in insertion order. */
+  truePositiveScores(c: CategoryId): number[] {
+    const obj = this.classes.get(c);
+    return obj ? obj.scores.filter((_, i) => obj.correct[i]) : [];
   }
 
   /** Mean AP over the classes that have a data point or a GT positive (TIDE's get_mAP). */
   map(): number {
     const aps = [...this.classes.values()].filter((o) => !o.isEmpty()).map((o) => o.ap());
     return aps.length > 0 ? aps.reduce((s, a) => s + a, 0) / aps.length : 0;
-  }
-
-  apOf(c: CategoryId): number {
-    return this.classes.get(c)?.ap() ?? 0;
   }
 }

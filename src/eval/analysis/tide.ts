@@ -145,7 +145,7 @@ export function tideErrors(gt: Dataset, pred: Dataset, options: TideOptions = {}
     }
 
     preds.forEach((pr, i) => {
-      if (pr.used !== null) base.push(pr.cls, pr.id, { score: pr.score, correct: pr.used });
+      if (pr.used !== null) base.push(pr.cls, { score: pr.score, correct: pr.used });
       if (pr.used !== false) return;
       if (truths.length === 0) {
         errors.push({ type: 'bkg', pred: pr });
@@ -225,21 +225,21 @@ function fixErrors(
 ): TideApData {
   const gtPositives = base.gtPositives();
   const out = new TideApData();
-  const push = (c: CategoryId, id: number, pt: TidePoint) => out.push(c, id, transform ? transform(pt) : pt);
+  const push = (c: CategoryId, pt: TidePoint) => out.push(c, transform ? transform(pt) : pt);
   for (const e of errors) {
     const pr = e.pred;
     if (!fix(e)) {
-      if (pr) push(pr.cls, pr.id, { score: pr.score, correct: false });
+      if (pr) push(pr.cls, { score: pr.score, correct: false });
       continue;
     }
     if (e.type === 'miss' && e.gt) {
       gtPositives.set(e.gt.cls, (gtPositives.get(e.gt.cls) ?? 0) - 1);
     } else if (pr && e.target && e.target.bestId === pr.id) {
-      push(e.type === 'cls' ? e.target.cls : pr.cls, pr.id, { score: pr.score, correct: true });
+      push(e.type === 'cls' ? e.target.cls : pr.cls, { score: pr.score, correct: true });
     }
   }
   for (const c of gtPositives.keys()) {
-    for (const [id, pt] of base.points(c)) if (pt.correct) push(c, id, pt);
+    for (const score of base.truePositiveScores(c)) push(c, { score, correct: true });
   }
   for (const [c, n] of gtPositives) out.addGtPositives(c, n - (removeFalseNegatives?.get(c) ?? 0));
   return out;
