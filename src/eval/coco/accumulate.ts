@@ -5,7 +5,7 @@
  * precision `tp / (fp + tp + spacing(1))`, recall `tp / npig`, the right-to-left running max and
  * `searchsorted(rc, recThrs, side='left')`.
  */
-import { type EvaluatedImages, FP, type ResolvedParams, TP } from './evaluate.js';
+import type { EvaluatedImages, ResolvedParams } from './evaluate.js';
 import { EPS, mergeDesc } from './numeric.js';
 
 /** A C-order (row-major) array as numpy holds it. */
@@ -31,7 +31,6 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
   const K = ev.nCategoryUnits;
   const A = p.areaRng.length;
   const M = p.maxDets.length;
-  const AT = A * T;
   const precision = new Float64Array(T * R * K * A * M).fill(-1);
   const recall = new Float64Array(T * K * A * M).fill(-1);
   const scores = new Float64Array(T * R * K * A * M).fill(-1);
@@ -41,10 +40,17 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
   let order = new Int32Array(0);
   let tmp = new Int32Array(0);
   let list = new Int32Array(0);
-  let st = new Uint8Array(0);
-  let sc = new Float64Array(0);
-  let rc = new Float64Array(0);
-  let pr = new Float64Array(0);
+  let prTp = new Float64Array(0);
+  let posTp = new Int32Array(0);
+  const { slotRank, slotScore, states } = ev;
+  const nSlots = slotScore.length;
+  const W = Math.ceil(T / 16);
+  let words = new Uint32Array(0);
+  const tpCount = new Int32Array(T);
+  const fpCount = new Int32Array(T);
+  const fullFp = T <= 16 ? (((1 << T) - 1) << 16) >>> 0 : -1;
+  let sortedThrs = true;
+  for (let r = 1; r < recThrs.length; r++) if (!(recThrs[r] >= recThrs[r - 1])) sortedThrs = false;
 
   for (let k = 0; k < K; k++) {
     const u0 = k * nImg;
@@ -59,10 +65,7 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
       order = new Int32Array(n);
       tmp = new Int32Array(n);
       list = new Int32Array(n);
-      sc = new Float64Array(n);
-      rc = new Float64Array(n);
-      pr = new Float64Array(n);
-      st = new Uint8Array(n * AT);
+      words = new Uint32Array(n * W);
     }
     for (let j = 0; j < n; j++) order[j] = first + j;
     const runs: number[] = [];
@@ -82,48 +85,80 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
     for (let m = 0; m < M; m++) {
       const maxDet = p.maxDets[m];
       let nd = 0;
-      for (let j = 0; j < n; j++) if (ev.slotRank[order[j]] < maxDet) list[nd++] = order[j];
-      for (let j = 0; j < nd; j++) {
-        const slot = list[j];
-        sc[j] = ev.slotScore[slot];
-        const src = slot * AT;
-        for (let x = 0; x < AT; x++) st[x * nd + j] = ev.states[src + x];
-      }
+      for (let j = 0; j < n; j++) if (slotRank[order[j]] < maxDet) list[nd++] = order[j];
       for (let a = 0; a < A; a++) {
         const npig = npigs[a];
         if (npig === 0) continue;
-        for (let t = 0; t < T; t++) {
-          const base = (a * T + t) * nd;
-          let tp = 0;
-          let fp = 0;
-          for (let j = 0; j < nd; j++) {
-            const s = st[base + j];
-            if (s === TP) tp++;
-            else if (s === FP) fp++;
-            rc[j] = tp / npig;
-            pr[j] = tp / (fp + tp + EPS);
+        for (let w = 0; w < W; w++) {
+          const at = (a * W + w) * nSlots;
+          for (let j = 0; j < nd; j++) words[w * nd + j] = states[at + list[j]];
+        }
+        // One pass for all thresholds. Precision only rises at a TP and recall only changes
+        // there, so the running max from the right and every searchsorted hit are TP positions:
+        // keep, per threshold, pr and the position of its i-th TP (1-based). Detections that are
+        // FP at every threshold (most) just bump a shared counter.
+        const cap = nd + 1;
+        if (prTp.length < T * cap) {
+          prTp = new Float64Array(T * cap);
+          posTp = new Int32Array(T * cap);
+        }
+        tpCount.fill(0);
+        fpCount.fill(0);
+        let fpAll = 0;
+        for (let j = 0; j < nd; j++) {
+          if (W === 1) {
+            const w = words[j];
+            if (w === fullFp) {
+              fpAll++;
+              continue;
+            }
+            if (w === 0) continue;
           }
-          recall[((t * K + k) * A + a) * M + m] = nd ? rc[nd - 1] : 0;
-          for (let j = nd - 1; j > 0; j--) if (pr[j] > pr[j - 1]) pr[j - 1] = pr[j];
-          // q and ss start at zero: thresholds beyond the reached recall keep precision 0.
+          for (let t = 0; t < T; t++) {
+            const w = words[(t >> 4) * nd + j];
+            const bit = t & 15;
+            if ((w >>> bit) & 1) {
+              const c = ++tpCount[t];
+              prTp[t * cap + c] = c / (fpAll + fpCount[t] + c + EPS);
+              posTp[t * cap + c] = j;
+            } else {
+              fpCount[t] += (w >>> (16 + bit)) & 1;
+            }
+          }
+        }
+        for (let t = 0; t < T; t++) {
+          const tp = tpCount[t];
+          const base = t * cap;
+          recall[((t * K + k) * A + a) * M + m] = nd ? tp / npig : 0;
+          for (let i = base + tp; i > base + 1; i--) if (prTp[i] > prTp[i - 1]) prTp[i - 1] = prTp[i];
+          // q and ss start at zero; pycocotools' try/except stops at the first threshold
+          // searchsorted puts past the end.
+          let i = 1;
           let stopped = false;
           for (let r = 0; r < R; r++) {
-            const at = (((t * R + r) * K + k) * A + a) * M + m;
-            if (stopped) {
-              precision[at] = 0;
-              scores[at] = 0;
-              continue;
+            const out = (((t * R + r) * K + k) * A + a) * M + m;
+            const v = recThrs[r];
+            let q = 0;
+            let pos = -1;
+            if (!stopped) {
+              if (v <= 0 || Number.isNaN(v)) {
+                // searchsorted gives 0 (every rc >= v): the max of all precision there.
+                if (nd > 0) {
+                  pos = 0;
+                  q = tp > 0 ? prTp[base + 1] : 0;
+                }
+              } else {
+                if (!sortedThrs) i = 1;
+                while (i <= tp && i / npig < v) i++;
+                if (i <= tp) {
+                  pos = posTp[base + i];
+                  q = prTp[base + i];
+                }
+              }
+              if (pos < 0) stopped = true;
             }
-            const pi = searchLeft(rc, nd, recThrs[r]);
-            if (pi >= nd) {
-              // pycocotools' try/except: the first index past the end ends the filling.
-              stopped = true;
-              precision[at] = 0;
-              scores[at] = 0;
-              continue;
-            }
-            precision[at] = pr[pi];
-            scores[at] = sc[pi];
+            precision[out] = stopped ? 0 : q;
+            scores[out] = stopped ? 0 : slotScore[list[pos]];
           }
         }
       }
@@ -135,18 +170,6 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
     recall: { data: recall, shape: [T, K, A, M] },
     scores: { data: scores, shape: [T, R, K, A, M] },
   };
-}
-
-/** First index with `rc[i] >= v` in the non-decreasing `rc[0..n)`. */
-function searchLeft(rc: Float64Array, n: number, v: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rc[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Bottom-up merge of sorted runs starting at `runs[i]` (last entry = end). */

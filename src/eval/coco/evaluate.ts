@@ -13,9 +13,9 @@ import { sortedUnique } from './params.js';
 import { annotationRle, type MaskApi, type Rle, type RowName } from './segm.js';
 
 /** Outcome of one detection at one (area range, IoU threshold). */
-export const FP = 0;
-export const TP = 1;
-export const IGNORED = 2;
+const IGNORED = 0;
+const TP = 1;
+const FP = 2;
 
 /** Params after `evaluate` normalised them (sorted unique ids, sorted maxDets). */
 export interface ResolvedParams extends CocoParams {
@@ -65,8 +65,11 @@ export interface EvaluatedImages {
   slotRank: Int32Array;
   /** Detection row of each slot. */
   slotRow: Int32Array;
-  /** FP / TP / IGNORED at `(slot * A + a) * T + t`. */
-  states: Uint8Array;
+  /**
+   * Outcomes, 16 thresholds a word: word `(a * ceil(T/16) + (t >> 4)) * nSlots + slot` has bit
+   * `t & 15` set for a TP and bit `16 + (t & 15)` for an FP; neither means ignored.
+   */
+  states: Uint32Array;
   /** Non-ignored GT count at `u * A + a`. */
   npig: Int32Array;
   details?: EvalImageDetail[];
@@ -103,6 +106,7 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
   const U = K * nImg;
   const A = p.areaRng.length;
   const T = p.iouThrs.length;
+  const W = Math.ceil(T / 16);
   const maxDet = p.maxDets.length > 0 ? p.maxDets[p.maxDets.length - 1] : 0;
 
   const gtTable = gt.annotations;
@@ -126,12 +130,15 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
   const slotRow = new Int32Array(nSlots);
   const slotScore = new Float64Array(nSlots);
   const slotRank = new Int32Array(nSlots);
-  const states = new Uint8Array(nSlots * A * T);
+  const states = new Uint32Array(nSlots * A * W);
   const npig = new Int32Array(U * A);
   const details: EvalImageDetail[] | undefined = options.keepDetails ? [] : undefined;
   const ious: IouMatrix[] | undefined = options.keepDetails ? [] : undefined;
 
   const thresholds = p.iouThrs.map((t) => Math.min(t, 1 - 1e-10));
+  const minThr = Math.min(...thresholds);
+  // Per state word: the FP bits of every threshold it holds.
+  const fpWords = Array.from({ length: W }, (_, w) => (((1 << Math.min(16, T - 16 * w)) - 1) << 16) >>> 0);
   const dtScores = dtTable.scores;
   const gtIds = gtTable.ids;
   const dtIds = dtTable.ids;
@@ -145,9 +152,15 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
   let gOrder = new Int32Array(16);
   let gIgnore = new Uint8Array(16);
   let gCrowd = new Uint8Array(16);
-  let gTaken = new Uint8Array(16);
+  // GT j is taken at the current threshold when gTaken[j] === generation (no refills).
+  let gTaken = new Int32Array(16);
+  let generation = 0;
   let gRow = new Int32Array(16);
   let dOut = new Uint8Array(64);
+  let dMaxIou = new Float64Array(64);
+  let pattern = new Uint8Array(64);
+  let matchIdx = new Int32Array(256);
+  const gtFlags = gtTable.flags;
 
   for (let u = 0; u < U; u++) {
     if (!unitExists[u]) continue;
@@ -173,10 +186,13 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
       gOrder = new Int32Array(n);
       gIgnore = new Uint8Array(n);
       gCrowd = new Uint8Array(n);
-      gTaken = new Uint8Array(n);
+      gTaken = new Int32Array(n);
       gRow = new Int32Array(n);
     }
-    if (D > dOut.length) dOut = new Uint8Array(D * 2);
+    if (D > dOut.length) {
+      dOut = new Uint8Array(D * 2);
+      dMaxIou = new Float64Array(D * 2);
+    }
     const gtRows = gtUnits.rows.subarray(gs, gs + G);
     const hasIou = D > 0 && G > 0;
     if (hasIou) {
@@ -187,7 +203,15 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
       if (masks) masks.iouInto(sorted, D, gtRows, iou);
       else bboxIouInto(dtTable.boxes, sorted, D, gtTable.boxes, gtTable.flags, gtRows, iou);
       if (ious) ious.push(iouRecord(p, u, nImg, K, iou, D, G));
+      // A detection whose best IoU is under a threshold matches nothing there: skip its GT loop.
+      for (let d = 0; d < D; d++) {
+        let best = Number.NEGATIVE_INFINITY;
+        for (let j = 0; j < G; j++) if (iou[d * G + j] > best) best = iou[d * G + j];
+        dMaxIou[d] = best;
+      }
     }
+    if (A * G > pattern.length) pattern = new Uint8Array(A * G * 2);
+    if (A * T * D > matchIdx.length) matchIdx = new Int32Array(A * T * D * 2);
     for (let a = 0; a < A; a++) {
       const lo = p.areaRng[a][0];
       const hi = p.areaRng[a][1];
@@ -196,19 +220,19 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
       for (let j = 0; j < G; j++) {
         const row = gtRows[j];
         const ar = gtArea[row];
-        if (!((gtTable.flags[row] & 1) !== 0 || ar < lo || ar > hi)) nKeep++;
+        const ignore = (gtFlags[row] & 1) !== 0 || ar < lo || ar > hi;
+        pattern[a * G + j] = ignore ? 1 : 0;
+        if (!ignore) nKeep++;
       }
       let front = 0;
       let back = nKeep;
       for (let j = 0; j < G; j++) {
         const row = gtRows[j];
-        const ar = gtArea[row];
-        const crowd = (gtTable.flags[row] & 1) !== 0;
-        const ignore = crowd || ar < lo || ar > hi;
+        const ignore = pattern[a * G + j];
         const at = ignore ? back++ : front++;
         gOrder[at] = j;
-        gIgnore[at] = ignore ? 1 : 0;
-        gCrowd[at] = crowd ? 1 : 0;
+        gIgnore[at] = ignore;
+        gCrowd[at] = gtFlags[row] & 1;
         gRow[at] = row;
       }
       npig[u * A + a] = nKeep;
@@ -216,49 +240,80 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
         const ar = dtArea[sorted[d]];
         dOut[d] = ar < lo || ar > hi ? 1 : 0;
       }
-      if (hasIou) {
-        for (let d = 0; d < D; d++) {
-          const src = d * G;
-          for (let j = 0; j < G; j++) ordered[src + j] = iou[src + gOrder[j]];
+      // Matching depends on the area range only through the GT ignore pattern: reuse it.
+      let matchBase = a * T * D;
+      for (let b = 0; b < a; b++) {
+        if (samePattern(pattern, b * G, a * G, G)) {
+          matchBase = b * T * D;
+          break;
+        }
+      }
+      if (matchBase === a * T * D) {
+        if (hasIou) {
+          for (let d = 0; d < D; d++) {
+            const src = d * G;
+            for (let j = 0; j < G; j++) ordered[src + j] = iou[src + gOrder[j]];
+          }
+        }
+        for (let t = 0; hasIou && t < T; t++) {
+          const thr = thresholds[t];
+          const out = matchBase + t * D;
+          const gen = ++generation;
+          for (let d = 0; d < D; d++) {
+            let m = -1;
+            if (hasIou && !(dMaxIou[d] < thr)) {
+              let best = thr;
+              const rowBase = d * G;
+              for (let j = 0; j < G; j++) {
+                if (gTaken[j] === gen && !gCrowd[j]) continue;
+                // Matched to a regular GT already: the ignored ones (sorted last) cannot do better.
+                if (m > -1 && gIgnore[m] === 0 && gIgnore[j] === 1) break;
+                const v = ordered[rowBase + j];
+                if (v < best) continue;
+                best = v;
+                m = j;
+              }
+              // gtm[t, m] = dt id; only an id > 0 makes the GT "taken".
+              if (m > -1) gTaken[m] = dtIds[sorted[d]] > 0 ? gen : 0;
+            }
+            matchIdx[out + d] = m;
+          }
         }
       }
       const detail = details
         ? newDetail(p, u, nImg, K, a, T, D, G, sorted, gRow, gIgnore, dtIds, gtIds, dtScores)
         : undefined;
-      const stateBase = s0 * A * T + a * T;
-      for (let t = 0; t < T; t++) {
-        const thr = thresholds[t];
-        gTaken.fill(0, 0, G);
-        for (let d = 0; d < D; d++) {
-          let m = -1;
-          if (hasIou) {
-            let best = thr;
-            const rowBase = d * G;
-            for (let j = 0; j < G; j++) {
-              if (gTaken[j] && !gCrowd[j]) continue;
-              // Matched to a regular GT already: the ignored ones (sorted last) cannot do better.
-              if (m > -1 && gIgnore[m] === 0 && gIgnore[j] === 1) break;
-              const v = ordered[rowBase + j];
-              if (v < best) continue;
-              best = v;
-              m = j;
-            }
-          }
+      const outBase = a * W * nSlots + s0;
+      for (let d = 0; d < D; d++) {
+        if (!detail && (!hasIou || dMaxIou[d] < minThr)) {
+          // Matches nothing at any threshold: FP everywhere, or ignored when outside the range.
+          for (let w = 0; w < W; w++) states[outBase + w * nSlots + d] = dOut[d] ? 0 : fpWords[w];
+          continue;
+        }
+        let tpBits = 0;
+        let fpBits = 0;
+        for (let t = 0; t < T; t++) {
+          const m = hasIou ? matchIdx[matchBase + t * D + d] : -1;
           let state: number;
           if (m === -1) {
             state = dOut[d] ? IGNORED : FP;
           } else {
             const gid = gtIds[gRow[m]];
-            const did = dtIds[sorted[d]];
-            gTaken[m] = did > 0 ? 1 : 0;
             // A match to GT id 0 reads as "unmatched" downstream (dtMatches == 0).
             state = gIgnore[m] ? IGNORED : gid !== 0 ? TP : dOut[d] ? IGNORED : FP;
             if (detail) {
               detail.dtMatches[t][d] = gid;
-              detail.gtMatches[t][m] = did;
+              detail.gtMatches[t][m] = dtIds[sorted[d]];
             }
           }
-          states[stateBase + d * A * T + t] = state;
+          const bit = t & 15;
+          if (state === TP) tpBits |= 1 << bit;
+          else if (state === FP) fpBits |= 1 << bit;
+          if (bit === 15 || t === T - 1) {
+            states[outBase + (t >> 4) * nSlots + d] = (tpBits | (fpBits << 16)) >>> 0;
+            tpBits = 0;
+            fpBits = 0;
+          }
           if (detail) detail.dtIgnore[t][d] = state === IGNORED ? 1 : 0;
         }
       }
@@ -280,6 +335,11 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
     details,
     ious,
   };
+}
+
+function samePattern(p: Uint8Array, x: number, y: number, n: number): boolean {
+  for (let j = 0; j < n; j++) if (p[x + j] !== p[y + j]) return false;
+  return true;
 }
 
 /** The area COCOeval ranges on: the `area` field (set by loadRes for results), else box w × h. */

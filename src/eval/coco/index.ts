@@ -15,7 +15,7 @@ export { accumulate } from './accumulate.js';
 export type { EvalImageDetail, EvaluatedImages, IouMatrix, ResolvedParams } from './evaluate.js';
 export { evaluate } from './evaluate.js';
 export { loadCocoResults, parseCocoGroundTruth } from './load.js';
-export { npMean, pairwiseSum } from './numeric.js';
+export { npMean, npSum, pairwiseSum } from './numeric.js';
 export { type CocoIouType, type CocoParams, defaultParams, linspace } from './params.js';
 export { loadMaskApi, type MaskApi } from './segm.js';
 export { STAT_NAMES, summarize, summarizeOne } from './summarize.js';

@@ -46,9 +46,25 @@ export function pairwiseSum(a: ArrayLike<number>, offset = 0, n = a.length - off
   return pairwiseSum(a, offset, n2) + pairwiseSum(a, offset + n2, n - n2);
 }
 
-/** np.mean of a float64 vector: the pairwise sum (started from the identity 0) over the count. */
+/** numpy's reduction buffer (NPY_BUFSIZE): np.add.reduce hands the loop at most this many values. */
+const NPY_BUFSIZE = 8192;
+
+/**
+ * np.sum of a float64 vector as numpy 1.x computes it (the pycocotools reference ran numpy 1.24):
+ * from the identity 0, each 8192-value buffer chunk summed pairwise, chunks added in order.
+ * (numpy 2 sums a contiguous vector pairwise in one piece; the two differ in the last bit.)
+ */
+export function npSum(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let start = 0; start < values.length; start += NPY_BUFSIZE) {
+    total += pairwiseSum(values, start, Math.min(NPY_BUFSIZE, values.length - start));
+  }
+  return total;
+}
+
+/** np.mean of a float64 vector: npSum over the count. */
 export function npMean(values: ArrayLike<number>): number {
-  return (0 + pairwiseSum(values)) / values.length;
+  return npSum(values) / values.length;
 }
 
 /**
