@@ -42,12 +42,12 @@ export function detectionJson(a: DetectionAnalysis, extraPerClass?: Map<number, 
     perClass: (a.perClass ?? []).map((r) => {
       const b = best.get(r.categoryId);
       return {
-        ...extraPerClass?.get(r.categoryId),
         categoryId: r.categoryId,
         name: r.name,
         gtCount: r.gtCount,
         ap: num(r.ap),
         ...(r.ap50 !== undefined ? { ap50: num(r.ap50), ap75: num(r.ap75) } : {}),
+        ...extraPerClass?.get(r.categoryId),
         f1Threshold: b?.threshold ?? null,
         precision: b?.precision ?? null,
         recall: b?.recall ?? null,
@@ -119,13 +119,14 @@ export function printDetection(options: CommonOptions, a: DetectionAnalysis): vo
   );
   say(options);
   const c = a.confusion;
-  const title = `confusion (IoU > ${c.iouThreshold}, score > ${c.scoreThreshold}): rows predicted, columns true`;
+  const title = `Confusion matrix (IoU > ${c.iouThreshold}, score > ${c.scoreThreshold})`;
   if (c.labels.length <= 16) {
+    say(options, `${title}: rows predicted, columns true`);
     say(
       options,
       table(
         c.matrix.map((row, i) => [c.labels[i], ...row]),
-        [title, ...c.labels],
+        ['', ...c.labels],
       ),
     );
   } else {
