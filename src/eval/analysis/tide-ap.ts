@@ -19,13 +19,17 @@ class ClassAp {
     return this.scores.length === 0 && this.gtPositives === 0;
   }
 
-  /** Precision envelope sampled at recall 0, 0.01, …, 1 (first point with recall ≥ x), averaged. */
-  ap(): number {
+  /**
+   * Precision envelope sampled at recall 0, 0.01, …, 1 (first point with recall ≥ x), averaged.
+   * `presorted`: the points were pushed in descending score order already.
+   */
+  ap(presorted = false): number {
     if (this.gtPositives === 0) return 0;
     const n = this.scores.length;
     const s = this.scores;
+    const order = Uint32Array.from({ length: n }, (_, i) => i);
     // Stable descending sort, as Python's list.sort(key=-score).
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => s[b] - s[a] || a - b);
+    if (!presorted) order.sort((a, b) => s[b] - s[a] || a - b);
     const precisions = new Float64Array(n);
     const recalls = new Float64Array(n);
     let tp = 0;
@@ -51,6 +55,8 @@ class ClassAp {
 /** TIDE's ClassedAPDataObject. */
 export class TideApData {
   readonly classes = new Map<CategoryId, ClassAp>();
+  private last: ClassAp | undefined;
+  private lastClass = Number.NaN;
 
   private of(c: CategoryId): ClassAp {
     let obj = this.classes.get(c);
@@ -58,10 +64,15 @@ export class TideApData {
     return obj;
   }
 
-  push(c: CategoryId, point: TidePoint): void {
-    const obj = this.of(c);
-    obj.scores.push(point.score);
-    obj.correct.push(point.correct);
+  push(c: CategoryId, score: number, correct: boolean): void {
+    let obj = this.last;
+    if (!obj || this.lastClass !== c) {
+      obj = this.of(c);
+      this.last = obj;
+      this.lastClass = c;
+    }
+    obj.scores.push(score);
+    obj.correct.push(correct);
   }
 
   addGtPositives(c: CategoryId, n: number): void {
@@ -79,8 +90,8 @@ export class TideApData {
   }
 
   /** Mean AP over the classes that have a data point or a GT positive (TIDE's get_mAP). */
-  map(): number {
-    const aps = [...this.classes.values()].filter((o) => !o.isEmpty()).map((o) => o.ap());
+  map(presorted = false): number {
+    const aps = [...this.classes.values()].filter((o) => !o.isEmpty()).map((o) => o.ap(presorted));
     return aps.length > 0 ? aps.reduce((s, a) => s + a, 0) / aps.length : 0;
   }
 }

@@ -145,7 +145,7 @@ export function tideErrors(gt: Dataset, pred: Dataset, options: TideOptions = {}
     }
 
     preds.forEach((pr, i) => {
-      if (pr.used !== null) base.push(pr.cls, { score: pr.score, correct: pr.used });
+      if (pr.used !== null) base.push(pr.cls, pr.score, pr.used);
       if (pr.used !== false) return;
       if (truths.length === 0) {
         errors.push({ type: 'bkg', pred: pr });
@@ -185,21 +185,23 @@ export function tideErrors(gt: Dataset, pred: Dataset, options: TideOptions = {}
   }
 
   const baseAp = base.map();
+  const points = fixedDataOrder(base, errors);
   const main = ORDER.map((type) => ({
     type,
     name: TIDE_ERROR_NAMES[type],
     count: errors.filter((e) => e.type === type).length,
-    dAP: Math.max(fixErrors(base, errors, (e) => e.type === type).map() - baseAp, 0),
+    dAP: Math.max(fixErrors(base, errors, points, (e) => e.type === type).map(true) - baseAp, 0),
   }));
   const special = {
     falsePositive:
       fixErrors(
         base,
         errors,
+        points,
         () => false,
         (pt) => ({ score: pt.correct ? 1 : 0, correct: pt.correct }),
       ).map() - baseAp,
-    falseNegative: fixErrors(base, errors, () => false, undefined, falseNegatives).map() - baseAp,
+    falseNegative: fixErrors(base, errors, points, () => false, undefined, falseNegatives).map(true) - baseAp,
   };
   return { posThreshold: pos, bgThreshold: bgT, ap: baseAp, main, special };
 }
@@ -215,31 +217,75 @@ function aimedAt(type: 'cls' | 'loc', pred: Pred, gt: Truth): TideError {
   return { type, pred, target: gt };
 }
 
+/** The rebuilt AP data's points in order: `error[i]` indexes `errors`, or is −1 for a base TP. */
+interface FixedPoints {
+  score: Float64Array;
+  cls: Float64Array;
+  error: Int32Array;
+}
+
+/**
+ * TIDE rebuilds its AP data as: the errors' points in error order, then the base TPs, then sorts
+ * each class by score (stable). That order does not depend on which errors are fixed, so it is
+ * computed once here and every rebuild comes out already sorted.
+ */
+function fixedDataOrder(base: TideApData, errors: TideError[]): FixedPoints {
+  const score: number[] = [];
+  const cls: number[] = [];
+  const error: number[] = [];
+  errors.forEach((e, i) => {
+    if (!e.pred) return;
+    score.push(e.pred.score);
+    cls.push(e.pred.cls);
+    error.push(i);
+  });
+  for (const c of base.gtPositives().keys()) {
+    for (const s of base.truePositiveScores(c)) {
+      score.push(s);
+      cls.push(c);
+      error.push(-1);
+    }
+  }
+  const order = Uint32Array.from(score, (_, i) => i).sort((a, b) => score[b] - score[a] || a - b);
+  return {
+    score: Float64Array.from(order, (i) => score[i]),
+    cls: Float64Array.from(order, (i) => cls[i]),
+    error: Int32Array.from(order, (i) => error[i]),
+  };
+}
+
 /** TIDERun.fix_errors: rebuild the AP data with the errors that `fix` selects corrected. */
 function fixErrors(
   base: TideApData,
   errors: TideError[],
+  points: FixedPoints,
   fix: (e: TideError) => boolean,
   transform?: (pt: TidePoint) => TidePoint,
   removeFalseNegatives?: Map<CategoryId, number>,
 ): TideApData {
   const gtPositives = base.gtPositives();
+  const fixed = errors.map(fix);
+  errors.forEach((e, i) => {
+    if (e.type === 'miss' && e.gt && fixed[i]) gtPositives.set(e.gt.cls, (gtPositives.get(e.gt.cls) ?? 0) - 1);
+  });
   const out = new TideApData();
-  const push = (c: CategoryId, pt: TidePoint) => out.push(c, transform ? transform(pt) : pt);
-  for (const e of errors) {
-    const pr = e.pred;
-    if (!fix(e)) {
-      if (pr) push(pr.cls, { score: pr.score, correct: false });
+  const push = (c: CategoryId, score: number, correct: boolean) => {
+    if (!transform) out.push(c, score, correct);
+    else {
+      const t = transform({ score, correct });
+      out.push(c, t.score, t.correct);
+    }
+  };
+  for (let k = 0; k < points.score.length; k++) {
+    const i = points.error[k];
+    if (i < 0) {
+      push(points.cls[k], points.score[k], true);
       continue;
     }
-    if (e.type === 'miss' && e.gt) {
-      gtPositives.set(e.gt.cls, (gtPositives.get(e.gt.cls) ?? 0) - 1);
-    } else if (pr && e.target && e.target.bestId === pr.id) {
-      push(e.type === 'cls' ? e.target.cls : pr.cls, { score: pr.score, correct: true });
-    }
-  }
-  for (const c of gtPositives.keys()) {
-    for (const score of base.truePositiveScores(c)) push(c, { score, correct: true });
+    const e = errors[i];
+    const pr = e.pred as Pred;
+    if (!fixed[i]) push(pr.cls, pr.score, false);
+    else if (e.target && e.target.bestId === pr.id) push(e.type === 'cls' ? e.target.cls : pr.cls, pr.score, true);
   }
   for (const [c, n] of gtPositives) out.addGtPositives(c, n - (removeFalseNegatives?.get(c) ?? 0));
   return out;
