@@ -106,7 +106,7 @@ export function confusionSpec(
           color: {
             field: 'share',
             type: 'quantitative',
-            scale: { scheme: 'blues', domain: [0, 1] },
+            scale: { domain: [0, 1], range: ['#ffffff', '#08306b'], interpolate: 'rgb' },
             title: 'share of true class',
           },
         },
