@@ -40,9 +40,12 @@ export function registerEval(program: Command): void {
       if (options.iouType !== 'bbox' && options.iouType !== 'segm') {
         throw new DetkitError(`--iou-type must be bbox or segm, got "${options.iouType}"`);
       }
-      const [gtText, predText] = await Promise.all([nodeFiles.readText(options.gt), nodeFiles.readText(options.pred)]);
+      const [gtText, predBytes] = await Promise.all([
+        nodeFiles.readText(options.gt),
+        nodeFiles.readBytes(options.pred),
+      ]);
       const gt = coco.parseCocoGroundTruth(gtText, options.gt);
-      const pred = await coco.loadCocoResults(predText, gt, { file: options.pred });
+      const pred = await coco.loadCocoResults(predBytes, gt, { file: options.pred });
       const result = await coco.evaluateCoco(gt, pred, { iouType: options.iouType });
       const perClass = result.perCategory.map((c) => ({
         categoryId: c.categoryId,
