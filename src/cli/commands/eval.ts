@@ -67,12 +67,12 @@ export function registerEval(program: Command): void {
       const gt = options.gt.toLowerCase().endsWith('.json')
         ? coco.parseCocoGroundTruth(await nodeFiles.readText(options.gt), options.gt)
         : await (await formats.detectFormat(nodeFiles, options.gt)).format.read(nodeFiles, options.gt);
-      const predText = await nodeFiles.readText(options.pred);
+      const predBytes = await nodeFiles.readBytes(options.pred);
 
       if (metric === 'cls') {
         const result = extras.evaluateClassificationDatasets(
           gt,
-          extras.parseClassificationPredictions(predText, gt, options.pred),
+          extras.parseClassificationPredictions(new TextDecoder().decode(predBytes), gt, options.pred),
         );
         if (options.json) printJson({ metric, ...extras.classificationJson(result) });
         else extras.printClassification(options, result);
@@ -86,7 +86,7 @@ export function registerEval(program: Command): void {
         return;
       }
 
-      const pred = await coco.loadCocoResults(predText, gt, { file: options.pred });
+      const pred = await coco.loadCocoResults(predBytes, gt, { file: options.pred });
       const confusion = { iouThreshold, scoreThreshold };
       if (metric === 'voc07' || metric === 'voc12') {
         const vocResult = voc.evaluateVoc(gt, pred, { method: metric });

@@ -7,11 +7,14 @@ import { npMean, npSum } from './numeric.js';
 import { bits, type CaseConfig, type ExpectedResult, fromHex, runCase } from './pycocotools-cases.js';
 import { loadMaskApi, type MaskApi } from './segm.js';
 
-const ROOT = join(process.cwd(), 'src/eval/coco/fixtures/pycocotools');
+const FIXTURES = join(process.cwd(), 'src/eval/coco/fixtures');
+const ROOT = join(FIXTURES, 'pycocotools');
+/** Extra cases for the README behaviours the shared set leaves out, made by make_cases.py. */
+const EXTRA = join(FIXTURES, 'pycocotools-extra');
 const mask: MaskApi | undefined = await loadMaskApi().catch(() => undefined);
 
-function read(dir: string, name: string): string {
-  return readFileSync(join(ROOT, dir, name), 'utf8');
+function read(dir: string, name: string, root = ROOT): string {
+  return readFileSync(join(root, dir, name), 'utf8');
 }
 
 function flat(nested: unknown): number[] {
@@ -26,20 +29,23 @@ function sameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: 
 }
 
 /** Runs every config of a case and checks every array expected.json holds, exactly. */
-async function checkCase(dir: string): Promise<void> {
-  const cfg = JSON.parse(read(dir, 'case.json')) as { configs: CaseConfig[] };
-  const expected = JSON.parse(read(dir, 'expected.json')) as { results: ExpectedResult[] };
+async function checkCase(dir: string, root = ROOT): Promise<void> {
+  const cfg = JSON.parse(read(dir, 'case.json', root)) as { configs: CaseConfig[] };
+  const expected = JSON.parse(read(dir, 'expected.json', root)) as { results: ExpectedResult[] };
   for (const config of cfg.configs) {
     const exp = expected.results.find((r) => r.config === config.name)!;
     const label = `${dir}/${config.name}`;
     if (exp.error) {
-      await assert.rejects(runCase(read(dir, 'gt.json'), read(dir, 'dt.json'), config, mask), (e: unknown) => {
-        assert.ok(e instanceof DetkitError, `${label}: expected a DetkitError, got ${e}`);
-        return true;
-      });
+      await assert.rejects(
+        runCase(read(dir, 'gt.json', root), read(dir, 'dt.json', root), config, mask),
+        (e: unknown) => {
+          assert.ok(e instanceof DetkitError, `${label}: expected a DetkitError, got ${e}`);
+          return true;
+        },
+      );
       continue;
     }
-    const { result } = await runCase(read(dir, 'gt.json'), read(dir, 'dt.json'), config, mask);
+    const { result } = await runCase(read(dir, 'gt.json', root), read(dir, 'dt.json', root), config, mask);
     sameBits(result.stats, exp.stats_hex.map(fromHex), `${label} stats`);
     sameBits(result.stats, exp.stats, `${label} stats (decimal)`);
     assert.deepEqual(result.precision.shape, exp.precision_shape, `${label} precision shape`);
@@ -128,6 +134,18 @@ describe('COCOeval reproduces pycocotools exactly (fixtures/pycocotools)', () =>
   test('segm: crowd RLE IoU divides by the detection area; a size mismatch gives IoU -1', { skip: segmSkip }, () =>
     checkCase('21_segm_crowd_uncompressed_rle'),
   );
+});
+
+describe('COCOeval edge cases beyond the shared set (fixtures/pycocotools-extra, pycocotools 2.0.11)', () => {
+  test('maxDets caps detections per image and category; ignored detections take slots; maxDets is sorted', () =>
+    checkCase('x02_maxdets_per_image_and_category', EXTRA));
+  test('useCats=0 matches across classes and orders ties by category id', () => checkCase('x04_use_cats_0', EXTRA));
+  test('a negative area is outside every area range, for GT and detections', () =>
+    checkCase('x06_negative_area', EXTRA));
+  test('duplicate GT ids all stand for the last annotation with that id', () =>
+    checkCase('x08_duplicate_gt_ids', EXTRA));
+  test('stats[0] needs maxDets 100; the other AP stats use maxDets[2]; custom area labels', () =>
+    checkCase('x10_stats_without_maxdets_100', EXTRA));
 });
 
 describe('inputs pycocotools rejects are errors naming the problem', () => {

@@ -1,40 +1,51 @@
 /**
- * A forward-only JSON reader over a string for large record arrays (COCO results): numbers go
- * straight into typed arrays without building an object per record. Numbers parse exactly as
- * JSON.parse does (Clinger's fast path when exact, Number() otherwise); rare shapes (nested
- * values, escaped strings) fall back to JSON.parse on their slice.
+ * A forward-only JSON reader over UTF-8 bytes for large record arrays (COCO results): numbers go
+ * straight into typed arrays, with no string decoding and no object per record. Numbers parse
+ * exactly as JSON.parse does (Clinger's fast path when it is exact, Number() otherwise); nested
+ * values (segmentations) and escaped strings go through JSON.parse on their slice.
  */
 import { DetkitError, type ErrorLocation } from '../../core/errors.js';
 
-const POW10 = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-  1e21, 1e22,
-];
+// biome-ignore format: a table
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+const utf8 = new TextDecoder();
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
 
 export class JsonCursor {
   pos = 0;
+  readonly end: number;
+  /** When >= 0, errors name `${recordList}[${recordIndex}]` unless told another record. */
+  recordIndex = -1;
+  recordList = 'results';
 
   constructor(
-    readonly text: string,
+    readonly bytes: Uint8Array,
     readonly file?: string,
-  ) {}
-
-  fail(detail: string, where: ErrorLocation = {}): never {
-    throw new DetkitError(detail, { file: this.file, ...where });
+  ) {
+    this.end = bytes.length;
   }
 
+  fail(detail: string, where: ErrorLocation = {}): never {
+    const record = this.recordIndex >= 0 ? `${this.recordList}[${this.recordIndex}]` : undefined;
+    throw new DetkitError(detail, { file: this.file, record, ...where });
+  }
+
+  /** The next byte after white space (-1 at the end); does not consume it. */
   skipSpace(): number {
-    const s = this.text;
+    const b = this.bytes;
     let i = this.pos;
-    let c = s.charCodeAt(i);
-    while (c === 32 || c === 10 || c === 13 || c === 9) c = s.charCodeAt(++i);
+    while (i < this.end && isSpace(b[i])) i++;
     this.pos = i;
-    return c;
+    return i < this.end ? b[i] : -1;
   }
 
   /** Consumes `ch` (after white space) or fails. */
   expect(ch: number, what: string, where?: ErrorLocation): void {
-    if (this.skipSpace() !== ch) this.fail(`expected ${what} at character ${this.pos}`, where);
+    if (this.skipSpace() !== ch) this.fail(`expected ${what} at byte ${this.pos}`, where);
     this.pos++;
   }
 
@@ -45,37 +56,79 @@ export class JsonCursor {
     return true;
   }
 
-  /** A string value; escapes are decoded through JSON.parse. */
-  string(where?: ErrorLocation): string {
-    if (this.skipSpace() !== 34) this.fail(`expected a string at character ${this.pos}`, where);
-    const s = this.text;
-    const start = this.pos;
-    let i = start + 1;
+  // Bounds of the last string skipped (fields, not a tuple: no garbage per key).
+  private strStart = 0;
+  private strEnd = 0;
+  private strEscaped = false;
+
+  /** Skips a string, leaving its content bounds in strStart / strEnd. */
+  private skipString(where?: ErrorLocation): void {
+    if (this.skipSpace() !== 34) this.fail(`expected a string at byte ${this.pos}`, where);
+    const b = this.bytes;
+    const start = this.pos + 1;
+    let i = start;
     let escaped = false;
     for (;;) {
-      const c = s.charCodeAt(i);
+      if (i >= this.end) this.fail('unterminated string', where);
+      const c = b[i];
       if (c === 34) break;
       if (c === 92) {
         escaped = true;
         i++;
-      } else if (Number.isNaN(c)) this.fail('unterminated string', where);
+      }
       i++;
     }
     this.pos = i + 1;
-    return escaped ? (JSON.parse(s.slice(start, i + 1)) as string) : s.slice(start + 1, i);
+    this.strStart = start;
+    this.strEnd = i;
+    this.strEscaped = escaped;
+  }
+
+  /** A string value. */
+  string(where?: ErrorLocation): string {
+    this.skipString(where);
+    const a = this.strStart;
+    const z = this.strEnd;
+    const escaped = this.strEscaped;
+    return escaped
+      ? (JSON.parse(utf8.decode(this.bytes.subarray(a - 1, z + 1))) as string)
+      : utf8.decode(this.bytes.subarray(a, z));
+  }
+
+  /** Reads an object key and returns the index of the name it equals in `names`, or -1. */
+  key(names: Uint8Array[], where?: ErrorLocation): number {
+    this.skipString(where);
+    const a = this.strStart;
+    const z = this.strEnd;
+    const escaped = this.strEscaped;
+    if (escaped) {
+      const text = JSON.parse(utf8.decode(this.bytes.subarray(a - 1, z + 1))) as string;
+      return names.findIndex((n) => utf8.decode(n) === text);
+    }
+    const b = this.bytes;
+    const len = z - a;
+    for (let k = 0; k < names.length; k++) {
+      const n = names[k];
+      if (n.length !== len) continue;
+      let same = true;
+      for (let i = 0; i < len && same; i++) same = b[a + i] === n[i];
+      if (same) return k;
+    }
+    return -1;
   }
 
   /** A number, or NaN (position unchanged) when the next value is not one. */
   number(): number {
-    const s = this.text;
+    const b = this.bytes;
     let i = this.pos;
-    let c = s.charCodeAt(i);
-    while (c === 32 || c === 10 || c === 13 || c === 9) c = s.charCodeAt(++i);
+    while (isSpace(b[i])) i++;
     const start = i;
+    // Valid JSON never ends inside a number; past the end b[i] is undefined, which is no digit.
+    let c = b[i];
     let negative = false;
     if (c === 45) {
       negative = true;
-      c = s.charCodeAt(++i);
+      c = b[++i];
     }
     let mantissa = 0;
     let digits = 0;
@@ -84,63 +137,63 @@ export class JsonCursor {
     while (c >= 48 && c <= 57) {
       if (digits > 0 || c !== 48) digits++;
       mantissa = mantissa * 10 + (c - 48);
-      c = s.charCodeAt(++i);
+      c = b[++i];
     }
     if (i === intStart) return Number.NaN;
     if (c === 46) {
-      c = s.charCodeAt(++i);
+      c = b[++i];
       const fracStart = i;
       while (c >= 48 && c <= 57) {
         if (digits > 0 || c !== 48) digits++;
         mantissa = mantissa * 10 + (c - 48);
         exponent--;
-        c = s.charCodeAt(++i);
+        c = b[++i];
       }
       if (i === fracStart) return Number.NaN;
     }
     let exact = true;
     if (c === 101 || c === 69) {
-      c = s.charCodeAt(++i);
+      c = b[++i];
       let expNegative = false;
       if (c === 43 || c === 45) {
         expNegative = c === 45;
-        c = s.charCodeAt(++i);
+        c = b[++i];
       }
       let e = 0;
       const expStart = i;
       while (c >= 48 && c <= 57) {
         e = e * 10 + (c - 48);
         if (e > 100000) exact = false;
-        c = s.charCodeAt(++i);
+        c = b[++i];
       }
       if (i === expStart) return Number.NaN;
       exponent += expNegative ? -e : e;
     }
     this.pos = i;
     if (exact && digits <= 15 && exponent >= -22 && exponent <= 22) {
-      // Both operands exact, one correctly rounded operation: the same double JSON.parse gives.
+      // Both operands exact, one correctly rounded operation: the double JSON.parse gives.
       const v = exponent < 0 ? mantissa / POW10[-exponent] : mantissa * POW10[exponent];
       return negative ? -v : v;
     }
-    return Number(s.slice(start, i));
+    return Number(String.fromCharCode(...b.subarray(start, i)));
   }
 
-  /** Skips any value and returns its source slice bounds. */
+  /** Skips any value and returns its byte bounds. */
   skipValue(where?: ErrorLocation): [number, number] {
     const c = this.skipSpace();
     const start = this.pos;
-    const s = this.text;
+    const b = this.bytes;
     if (c === 34) {
-      this.string(where);
+      this.skipString(where);
     } else if (c === 123 || c === 91) {
       let depth = 0;
       let i = start;
       for (;;) {
-        const ch = s.charCodeAt(i);
-        if (Number.isNaN(ch)) this.fail('unterminated value', where);
+        if (i >= this.end) this.fail('unterminated value', where);
+        const ch = b[i];
         if (ch === 34) {
           this.pos = i;
-          this.string(where);
+          this.skipString(where);
           i = this.pos;
           continue;
         }
@@ -157,13 +210,12 @@ export class JsonCursor {
       this.pos = i;
     } else {
       let i = start;
-      for (;;) {
-        const ch = s.charCodeAt(i);
-        if (Number.isNaN(ch) || ch === 44 || ch === 125 || ch === 93 || ch === 32 || ch === 10 || ch === 13 || ch === 9)
-          break;
+      while (i < this.end) {
+        const ch = b[i];
+        if (ch === 44 || ch === 125 || ch === 93 || isSpace(ch)) break;
         i++;
       }
-      if (i === start) this.fail(`expected a value at character ${start}`, where);
+      if (i === start) this.fail(`expected a value at byte ${start}`, where);
       this.pos = i;
     }
     return [start, this.pos];
@@ -171,9 +223,9 @@ export class JsonCursor {
 
   /** Any value, parsed by JSON.parse. */
   value(where?: ErrorLocation): unknown {
-    const [a, b] = this.skipValue(where);
+    const [a, z] = this.skipValue(where);
     try {
-      return JSON.parse(this.text.slice(a, b));
+      return JSON.parse(utf8.decode(this.bytes.subarray(a, z)));
     } catch (e) {
       return this.fail(`invalid JSON value: ${(e as Error).message}`, where);
     }

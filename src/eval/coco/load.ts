@@ -86,6 +86,10 @@ export function parseCocoGroundTruth(text: string, file?: string): Dataset {
   return ds;
 }
 
+const KEY_NAMES = ['image_id', 'category_id', 'score', 'bbox', 'segmentation'];
+const KEYS = KEY_NAMES.map((k) => new TextEncoder().encode(k));
+const [IMAGE_ID, CATEGORY_ID, SCORE, BBOX, SEGMENTATION] = [0, 1, 2, 3, 4];
+
 export interface ResultsOptions {
   file?: string;
   /** For mask results (area and box from the mask); loaded on demand when left out. */
@@ -98,13 +102,18 @@ export interface ResultsOptions {
  * list, a record without the needed field, or a record on an image the ground truth lacks is an
  * error naming the record.
  */
-export async function loadCocoResults(text: string, gt: Dataset, options: ResultsOptions = {}): Promise<Dataset> {
+export async function loadCocoResults(
+  text: string | Uint8Array,
+  gt: Dataset,
+  options: ResultsOptions = {},
+): Promise<Dataset> {
   const file = options.file;
-  const cur = new JsonCursor(text, file);
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  const cur = new JsonCursor(bytes, file);
   if (cur.skipSpace() !== 91) cur.fail('COCO results must be a JSON list of {image_id, category_id, bbox, score}');
   cur.pos++;
   const images = new Set(gt.images.map((im) => im.id));
-  const out = new Dataset(Math.max(16, Math.floor(text.length / 64)));
+  const out = new Dataset(Math.max(16, Math.floor(bytes.length / 64)));
   out.info.sourceFormat = 'coco-results';
   out.categories = gt.categories.map((c) => ({ ...c }));
   out.images = gt.images;
@@ -117,9 +126,8 @@ export async function loadCocoResults(text: string, gt: Dataset, options: Result
   }
   const box = new Float64Array(4);
   for (;;) {
-    const record = `results[${index}]`;
-    const where = { record };
-    cur.expect(123, 'an object', where);
+    cur.recordIndex = index;
+    cur.expect(123, 'an object');
     let imageId = Number.NaN;
     let categoryId = Number.NaN;
     let score = Number.NaN;
@@ -128,36 +136,36 @@ export async function loadCocoResults(text: string, gt: Dataset, options: Result
     let segmentation: unknown;
     if (!cur.accept(125)) {
       for (;;) {
-        const key = cur.string(where);
-        cur.expect(58, '":"', where);
-        if (key === 'image_id' || key === 'category_id' || key === 'score') {
+        const key = cur.key(KEYS);
+        cur.expect(58, '":"');
+        if (key === IMAGE_ID || key === CATEGORY_ID || key === SCORE) {
           let v = cur.number();
           if (Number.isNaN(v)) {
-            const raw = cur.value({ record, field: key });
-            if (typeof raw !== 'number')
-              cur.fail(`"${key}" must be a number, got ${JSON.stringify(raw)}`, { record, field: key });
+            const field = KEY_NAMES[key];
+            const raw = cur.value({ field });
+            if (typeof raw !== 'number') cur.fail(`"${field}" must be a number, got ${JSON.stringify(raw)}`, { field });
             v = raw as number;
           }
-          if (key === 'image_id') imageId = v;
-          else if (key === 'category_id') categoryId = v;
+          if (key === IMAGE_ID) imageId = v;
+          else if (key === CATEGORY_ID) categoryId = v;
           else score = v;
-        } else if (key === 'bbox') {
+        } else if (key === BBOX) {
           hasBox = true;
-          emptyBox = readBox(cur, box, record);
-        } else if (key === 'segmentation') {
-          segmentation = cur.value({ record, field: key });
+          emptyBox = readBox(cur, box);
+        } else if (key === SEGMENTATION) {
+          segmentation = cur.value({ field: 'segmentation' });
         } else {
-          cur.skipValue(where);
+          cur.skipValue();
         }
         if (cur.accept(44)) continue;
-        cur.expect(125, '"," or "}"', where);
+        cur.expect(125, '"," or "}"');
         break;
       }
     }
     if (mode === undefined) {
       if (hasBox && !emptyBox) mode = 'bbox';
       else if (segmentation !== undefined) mode = 'segm';
-      else cur.fail('result has neither a "bbox" nor a "segmentation"', where);
+      else cur.fail('result has neither a "bbox" nor a "segmentation"');
       if (mode === 'segm' && !mask) mask = await loadMaskApi();
     }
     if (!images.has(imageId)) {
@@ -165,41 +173,41 @@ export async function loadCocoResults(text: string, gt: Dataset, options: Result
         Number.isNaN(imageId)
           ? 'result has no numeric "image_id"'
           : `image_id ${imageId} is not an image of the ground truth (results must belong to the evaluated set)`,
-        { record, field: 'image_id' },
+        { field: 'image_id' },
       );
     }
-    if (Number.isNaN(categoryId)) cur.fail('result has no numeric "category_id"', { record, field: 'category_id' });
-    if (Number.isNaN(score)) cur.fail('result has no numeric "score"', { record, field: 'score' });
+    if (Number.isNaN(categoryId)) cur.fail('result has no numeric "category_id"', { field: 'category_id' });
+    if (Number.isNaN(score)) cur.fail('result has no numeric "score"', { field: 'score' });
     const id = index + 1;
     if (mode === 'bbox') {
-      if (!hasBox) cur.fail('result has no "bbox" (the first result has one, so all must)', { record, field: 'bbox' });
+      if (!hasBox) cur.fail('result has no "bbox" (the first result has one, so all must)', { field: 'bbox' });
       const row = table.addBox(imageId, categoryId, box[0], box[1], box[2], box[3], score, id);
       table.areas[row] = box[2] * box[3];
       if (segmentation !== undefined) table.segmentations.set(row, segmentation as Segmentation);
     } else {
       if (segmentation === undefined) {
-        cur.fail('result has no "segmentation" (the first result has one, so all must)', {
-          record,
-          field: 'segmentation',
-        });
+        cur.fail('result has no "segmentation" (the first result has one, so all must)', { field: 'segmentation' });
       }
       const row = table.addBox(imageId, categoryId, box[0], box[1], box[2], box[3], score, id);
       table.segmentations.set(row, segmentation as Segmentation);
-      setMaskArea(mask!, out, row, !hasBox || emptyBox, record, file);
+      setMaskArea(mask!, out, row, !hasBox || emptyBox, `results[${index}]`, file);
     }
     index++;
     if (cur.accept(44)) continue;
-    cur.expect(93, '"," or "]"', { record });
+    cur.expect(93, '"," or "]"');
     break;
   }
+  cur.recordIndex = -1;
   cur.skipSpace();
-  if (cur.pos < text.length) cur.fail(`unexpected text after the results list at character ${cur.pos}`);
+  if (cur.pos < bytes.length) cur.fail(`unexpected text after the results list at byte ${cur.pos}`);
   return out;
 }
 
 /** Reads `[x, y, w, h]` into `box`; true when the list is empty (loadRes then reads masks). */
-function readBox(cur: JsonCursor, box: Float64Array, record: string): boolean {
-  const where = { record, field: 'bbox' };
+const BBOX_FIELD = { field: 'bbox' };
+
+function readBox(cur: JsonCursor, box: Float64Array): boolean {
+  const where = BBOX_FIELD;
   const start = cur.pos;
   if (cur.accept(91)) {
     if (cur.accept(93)) return true;
