@@ -93,7 +93,24 @@ export function registerEval(program: Command): void {
         const a = analysis.analyzeDetections(gt, pred, { voc: vocResult, ...confusion });
         const summary = extras.vocSummary(vocResult);
         if (options.json) {
-          printJson({ metric, map: vocResult.map, iouThreshold: vocResult.iouThreshold, ...extras.detectionJson(a) });
+          const vocPerClass = new Map(
+            vocResult.perClass.map((c) => [
+              c.categoryId,
+              {
+                difficultCount: c.difficultCount,
+                detections: c.detections,
+                truePositives: c.truePositives,
+                falsePositives: c.falsePositives,
+                ignored: c.ignored,
+              },
+            ]),
+          );
+          printJson({
+            metric,
+            map: vocResult.map,
+            iouThreshold: vocResult.iouThreshold,
+            ...extras.detectionJson(a, vocPerClass),
+          });
         } else {
           say(
             options,
