@@ -89,7 +89,7 @@ export function reportHtml(input: EvalReportInput, plots: ReportPlot[], withPng:
     sections.push(
       `<h2>Score threshold</h2><p>${
         best
-          ? `Deploy at score ≥ <b>${fmt(best.threshold)}</b>: mean F1 ${fmt(best.f1)}, mean precision ${fmt(best.precision)}, mean recall ${fmt(best.recall)} (TP ${best.tp}, FP ${best.fp}, FN ${best.fn}).`
+          ? `Deploy at score ≥ <b>${best.threshold.toFixed(3)}</b>: mean F1 ${best.f1.toFixed(3)}, mean precision ${best.precision.toFixed(3)}, mean recall ${best.recall.toFixed(3)} (TP ${best.tp}, FP ${best.fp}, FN ${best.fn}).`
           : 'No detection matched any ground truth.'
       }</p>${withPlot('f1-threshold')}`,
     );
