@@ -4,6 +4,7 @@ import '../../formats/index.js';
 import { registerBenchModel } from './bench-model.js';
 import { registerConvert } from './convert.js';
 import { registerEnsemble } from './ensemble.js';
+import { registerEval } from './eval.js';
 import { registerInfo } from './info.js';
 import { registerPredict } from './predict.js';
 import { registerStats } from './stats.js';
@@ -15,6 +16,7 @@ export const commands: ((program: Command) => void)[] = [
   registerStats,
   registerValidate,
   registerPredict,
+  registerEval,
   registerEnsemble,
   registerBenchModel,
 ];

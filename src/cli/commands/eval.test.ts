@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const CLI = 'dist/src/cli/main.js';
+
+async function detkit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [CLI, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+// Three GTs, detections TP, FP, TP, FP: VOC2010+ AP 5/9, VOC2007 AP 6/11 (see voc.test.ts).
+const gtJson = {
+  images: [{ id: 1, file_name: '1.jpg', width: 100, height: 100 }],
+  categories: [
+    { id: 1, name: 'cat' },
+    { id: 2, name: 'dog' },
+  ],
+  annotations: [
+    { id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], area: 100, iscrowd: 0 },
+    { id: 2, image_id: 1, category_id: 1, bbox: [20, 0, 10, 10], area: 100, iscrowd: 0 },
+    { id: 3, image_id: 1, category_id: 1, bbox: [40, 0, 10, 10], area: 100, iscrowd: 0 },
+  ],
+};
+const predJson = [
+  { image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], score: 0.9 },
+  { image_id: 1, category_id: 1, bbox: [70, 70, 10, 10], score: 0.8 },
+  { image_id: 1, category_id: 1, bbox: [20, 0, 10, 10], score: 0.7 },
+  { image_id: 1, category_id: 2, bbox: [40, 0, 10, 10], score: 0.6 },
+];
+
+async function withFiles(run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'detkit-eval-'));
+  try {
+    await writeFile(join(dir, 'gt.json'), JSON.stringify(gtJson));
+    await writeFile(join(dir, 'pred.json'), JSON.stringify(predJson));
+    await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('eval --json adds perClass, f1Optimal, tide and confusion to the COCO stats', () =>
+  withFiles(async (dir) => {
+    const r = await detkit(['eval', '--gt', join(dir, 'gt.json'), '--pred', join(dir, 'pred.json'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.stats.length, 12);
+    assert.deepEqual(Object.keys(out).slice(-4), ['perClass', 'f1Optimal', 'tide', 'confusion']);
+    assert.equal(out.perClass[0].name, 'cat');
+    assert.equal(out.perClass[0].gtCount, 3);
+    assert.equal(out.f1Optimal.overall.threshold, 0.7);
+    assert.equal(out.tide.main.find((e: { type: string }) => e.type === 'cls').count, 1);
+    // The dog box sits on the third cat GT: a confusion in row dog, column cat.
+    assert.deepEqual(out.confusion.labels, ['cat', 'dog', 'background']);
+    assert.equal(out.confusion.matrix[1][0], 1);
+  }));
+
+test('eval --metric voc07 / voc12 report the 11-point and all-point mAP', () =>
+  withFiles(async (dir) => {
+    const args = ['eval', '--gt', join(dir, 'gt.json'), '--pred', join(dir, 'pred.json'), '--json'];
+    const voc12 = JSON.parse((await detkit([...args, '--metric', 'voc12'])).stdout);
+    const voc07 = JSON.parse((await detkit([...args, '--metric', 'voc07'])).stdout);
+    // cat: TP, FP, TP over 3 GT (the dog detection is another class):
+    // recall 1/3, 1/3, 2/3; precision 1, 1/2, 2/3 → VOC12 1/3 + 1/3·2/3 = 5/9, VOC07 (4 + 3·2/3)/11.
+    assert.ok(Math.abs(voc12.map - 5 / 9) < 1e-12, String(voc12.map));
+    assert.ok(Math.abs(voc07.map - 6 / 11) < 1e-12, String(voc07.map));
+    assert.equal(voc12.perClass.length, 2);
+  }));
+
+test('eval --metric cls scores image labels from one annotation per image', () =>
+  withFiles(async (dir) => {
+    const gt = {
+      images: [1, 2, 3].map((id) => ({ id, file_name: `${id}.jpg`, width: 10, height: 10 })),
+      categories: gtJson.categories,
+      annotations: [1, 2, 3].map((id) => ({
+        id,
+        image_id: id,
+        category_id: id === 3 ? 2 : 1,
+        bbox: [0, 0, 10, 10],
+        area: 100,
+        iscrowd: 0,
+      })),
+    };
+    await writeFile(join(dir, 'cls-gt.json'), JSON.stringify(gt));
+    await writeFile(
+      join(dir, 'cls-pred.json'),
+      JSON.stringify([
+        { image_id: 1, scores: [0.8, 0.2] },
+        { image_id: 2, scores: [0.3, 0.7] },
+        { image_id: 3, category_id: 2, score: 0.9 },
+      ]),
+    );
+    const r = await detkit([
+      'eval',
+      '--metric',
+      'cls',
+      '--gt',
+      join(dir, 'cls-gt.json'),
+      '--pred',
+      join(dir, 'cls-pred.json'),
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.topK[0].accuracy, 2 / 3);
+    assert.deepEqual(out.confusion.matrix, [
+      [1, 1],
+      [0, 1],
+    ]);
+  }));
+
+test('eval --report writes index.html with the plots; the human output has the extra sections', () =>
+  withFiles(async (dir) => {
+    const report = join(dir, 'report');
+    const r = await detkit([
+      'eval',
+      '--gt',
+      join(dir, 'gt.json'),
+      '--pred',
+      join(dir, 'pred.json'),
+      '--report',
+      report,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /F1-optimal score threshold/);
+    assert.match(r.stdout, /TIDE error/);
+    assert.match(r.stdout, /Confusion matrix \(IoU > 0.45, score > 0.25\)/);
+    const html = await readFile(join(report, 'index.html'), 'utf8');
+    for (const plot of ['pr-overall', 'confusion', 'tide', 'f1-threshold']) assert.ok(html.includes(`${plot}.svg`));
+    assert.match(await readFile(join(report, 'tide.svg'), 'utf8'), /<svg/);
+  }));
+
+test('a bad --metric or threshold is a one-line error with exit code 2', () =>
+  withFiles(async (dir) => {
+    const base = ['eval', '--gt', join(dir, 'gt.json'), '--pred', join(dir, 'pred.json')];
+    const bad = await detkit([...base, '--metric', 'map']);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr.trim(), 'detkit: --metric must be one of coco, voc07, voc12, cls, got "map"');
+    const badIou = await detkit([...base, '--iou', '1.5']);
+    assert.equal(badIou.code, 2);
+    assert.match(badIou.stderr, /--iou must be a number in \[0, 1\]/);
+  }));

@@ -1,0 +1,184 @@
+import type { Command } from 'commander';
+import type { EvalMetric } from '../eval-extras.js';
+import { type CommonOptions, printJson, say, table } from '../output.js';
+
+interface EvalOptions extends CommonOptions {
+  gt: string;
+  pred: string;
+  iouType: string;
+  metric: string;
+  report?: string;
+  iou: string;
+  score: string;
+}
+
+const STAT_LABELS = [
+  'AP @[IoU=0.50:0.95 | area=   all | maxDets=100]',
+  'AP @[IoU=0.50      | area=   all | maxDets=100]',
+  'AP @[IoU=0.75      | area=   all | maxDets=100]',
+  'AP @[IoU=0.50:0.95 | area= small | maxDets=100]',
+  'AP @[IoU=0.50:0.95 | area=medium | maxDets=100]',
+  'AP @[IoU=0.50:0.95 | area= large | maxDets=100]',
+  'AR @[IoU=0.50:0.95 | area=   all | maxDets=  1]',
+  'AR @[IoU=0.50:0.95 | area=   all | maxDets= 10]',
+  'AR @[IoU=0.50:0.95 | area=   all | maxDets=100]',
+  'AR @[IoU=0.50:0.95 | area= small | maxDets=100]',
+  'AR @[IoU=0.50:0.95 | area=medium | maxDets=100]',
+  'AR @[IoU=0.50:0.95 | area= large | maxDets=100]',
+];
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description(
+      'Evaluate predictions against ground truth: COCO (pycocotools COCOeval, exactly), Pascal VOC or classification, with per-class AP, F1-optimal threshold, TIDE errors and confusion matrix',
+    )
+    .requiredOption(
+      '--gt <path>',
+      'ground truth: COCO JSON (images, annotations, categories), or a dataset detkit reads',
+    )
+    .requiredOption(
+      '--pred <file>',
+      'predictions: COCO results JSON [{image_id, category_id, bbox | segmentation, score}]; for cls [{image_id, category_id, score}] or [{image_id, scores}]',
+    )
+    .option('--metric <metric>', 'coco, voc07 (11-point), voc12 (all-point) or cls', 'coco')
+    .option('--iou-type <type>', 'bbox or segm (coco)', 'bbox')
+    .option('--iou <thr>', 'confusion matrix IoU threshold', '0.45')
+    .option('--score <thr>', 'confusion matrix score threshold', '0.25')
+    .option('--report <dir>', 'write an HTML report with plots (SVG and PNG) into this folder')
+    .option('--json', 'machine-readable output: {stats, perClass, f1Optimal, tide, confusion}')
+    .action(async (options: EvalOptions) => {
+      // Loaded here, not at the top: other commands should not pay for the evaluators.
+      const [{ DetkitError }, { nodeFiles }, coco, extras, analysis, voc, formats] = await Promise.all([
+        import('../../core/errors.js'),
+        import('../../io/node-files.js'),
+        import('../../eval/coco/index.js'),
+        import('../eval-extras.js'),
+        import('../../eval/detection-analysis.js'),
+        import('../../eval/voc.js'),
+        import('../../formats/index.js'),
+      ]);
+      const metric: EvalMetric = extras.parseMetric(options.metric);
+      const iouThreshold = extras.parseThreshold('--iou', options.iou);
+      const scoreThreshold = extras.parseThreshold('--score', options.score);
+      if (options.iouType !== 'bbox' && options.iouType !== 'segm') {
+        throw new DetkitError(`--iou-type must be bbox or segm, got "${options.iouType}"`);
+      }
+      const gt = options.gt.toLowerCase().endsWith('.json')
+        ? coco.parseCocoGroundTruth(await nodeFiles.readText(options.gt), options.gt)
+        : await (await formats.detectFormat(nodeFiles, options.gt)).format.read(nodeFiles, options.gt);
+      const predBytes = await nodeFiles.readBytes(options.pred);
+
+      if (metric === 'cls') {
+        const result = extras.evaluateClassificationDatasets(
+          gt,
+          extras.parseClassificationPredictions(new TextDecoder().decode(predBytes), gt, options.pred),
+        );
+        if (options.json) printJson({ metric, ...extras.classificationJson(result) });
+        else extras.printClassification(options, result);
+        if (options.report) {
+          await extras.writeReport(options, options.report, {
+            title: `detkit eval — classification (${options.pred})`,
+            summary: result.topK.map((t) => ({ name: `top-${t.k} accuracy`, value: t.accuracy })),
+            classification: result,
+          });
+        }
+        return;
+      }
+
+      const pred = await coco.loadCocoResults(predBytes, gt, { file: options.pred });
+      const confusion = { iouThreshold, scoreThreshold };
+      if (metric === 'voc07' || metric === 'voc12') {
+        const vocResult = voc.evaluateVoc(gt, pred, { method: metric });
+        const a = analysis.analyzeDetections(gt, pred, { voc: vocResult, ...confusion });
+        const summary = extras.vocSummary(vocResult);
+        if (options.json) {
+          const vocPerClass = new Map(
+            vocResult.perClass.map((c) => [
+              c.categoryId,
+              {
+                difficultCount: c.difficultCount,
+                detections: c.detections,
+                truePositives: c.truePositives,
+                falsePositives: c.falsePositives,
+                ignored: c.ignored,
+              },
+            ]),
+          );
+          printJson({
+            metric,
+            map: vocResult.map,
+            iouThreshold: vocResult.iouThreshold,
+            ...extras.detectionJson(a, vocPerClass),
+          });
+        } else {
+          say(
+            options,
+            table(
+              summary.map((s) => [s.name, s.value.toFixed(4)]),
+              [`${metric} (${gt.images.length} images, ${pred.annotations.length} detections)`, 'value'],
+            ),
+          );
+          say(options);
+          extras.printDetection(options, a);
+        }
+        if (options.report) {
+          await extras.writeReport(options, options.report, {
+            title: `detkit eval — ${metric}`,
+            summary,
+            detection: a,
+          });
+        }
+        return;
+      }
+
+      const result = await coco.evaluateCoco(gt, pred, { iouType: options.iouType });
+      const a = analysis.analyzeDetections(gt, pred, {
+        coco: analysis.cocoAccumulatedFrom(result),
+        ...confusion,
+      });
+      const missing = (v: number) => (v < 0 ? null : v);
+      const cocoPerClass = new Map(
+        result.perCategory.map((c) => [
+          c.categoryId,
+          {
+            ap: missing(c.ap),
+            ap50: missing(c.ap50),
+            ap75: missing(c.ap75),
+            apSmall: missing(c.apSmall),
+            apMedium: missing(c.apMedium),
+            apLarge: missing(c.apLarge),
+            ar: missing(c.ar),
+          },
+        ]),
+      );
+      if (options.json) {
+        printJson({
+          metric,
+          iouType: options.iouType,
+          statNames: coco.STAT_NAMES,
+          stats: result.stats,
+          ...extras.detectionJson(a, cocoPerClass),
+        });
+      } else {
+        const stats = result.stats.map((v, i) => [STAT_LABELS[i], v.toFixed(3)]);
+        say(
+          options,
+          table(stats, [
+            `${options.iouType} (${gt.images.length} images, ${pred.annotations.length} detections)`,
+            'value',
+          ]),
+        );
+        say(options);
+        extras.printDetection(options, a);
+      }
+      if (options.report) {
+        await extras.writeReport(options, options.report, {
+          title: `detkit eval — COCO ${options.iouType}`,
+          summary: result.stats.map((v, i) => ({ name: STAT_LABELS[i], value: v < 0 ? null : v })),
+          detection: a,
+          notes: ['TIDE, the F1 sweep and the confusion matrix use boxes (bbox IoU) whatever --iou-type says.'],
+        });
+      }
+    });
+}
