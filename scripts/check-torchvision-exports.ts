@@ -8,8 +8,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RawImage } from '../src/core/image.js';
 import { loadDetector } from '../src/detector.js';
+import { textureImage } from '../src/families/testing/expect.js';
 
 interface Expected {
   width: number;
@@ -17,17 +17,6 @@ interface Expected {
   boxes: number[][];
   labels: number[];
   scores: number[];
-}
-
-/** The export script's texture: channel c of pixel (x, y) = (7x² + 13y² + 3xy + 101c) mod 256. */
-function textureImage(width: number, height: number): RawImage {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = (7 * x * x + 13 * y * y + 3 * x * y + 101 * c) % 256;
-    }
-  }
-  return { data, width, height, channels: 3 };
 }
 
 const dir = process.argv[2] ?? 'tv-exports';

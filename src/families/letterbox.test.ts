@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { TensorInfo } from '../runtime/tensor.js';
 import {
@@ -12,7 +14,7 @@ import {
   roundHalfEven,
   toTensor,
 } from './letterbox.js';
-import { gradientImage } from './testing/expect.js';
+import { gradientImage, textureImage } from './testing/expect.js';
 
 const rgb = (width: number, height: number, values: number[]) => ({ data: Uint8Array.from(values), width, height });
 
@@ -37,6 +39,24 @@ describe('resizeBilinear (cv2.INTER_LINEAR)', () => {
     const src = rgb(1, 1, [1, 2, 3]);
     assert.equal(resizeBilinear(src, 1, 1), src);
   });
+});
+
+describe('resizeBilinear against OpenCV (scripts/make-cv2-resize-golden.py)', () => {
+  const golden = JSON.parse(readFileSync(join(process.cwd(), 'src/families/fixtures/cv2-resize.json'), 'utf8')) as {
+    opencv: string;
+    cases: { source: [number, number]; size: [number, number]; rgb: string }[];
+  };
+  for (const { source, size, rgb: expected } of golden.cases) {
+    test(`${source.join('×')} → ${size.join('×')} equals cv2.resize(INTER_LINEAR) ${golden.opencv} byte for byte`, () => {
+      const src = textureImage(source[0], source[1]);
+      const out = resizeBilinear({ data: src.data, width: source[0], height: source[1] }, size[0], size[1]).data;
+      const want = Buffer.from(expected, 'base64');
+      assert.equal(out.length, want.length);
+      const differing = out.reduce((n, v, i) => n + (v === want[i] ? 0 : 1), 0);
+      const first = out.findIndex((v, i) => v !== want[i]);
+      assert.equal(differing, 0, `first difference at byte ${first}: ${out[first]} vs cv2 ${want[first]}`);
+    });
+  }
 });
 
 describe('letterbox (Ultralytics LetterBox)', () => {

@@ -42,49 +42,61 @@ const COEF_BITS = 11;
 const COEF_SCALE = 1 << COEF_BITS;
 
 /** Per destination index: source index and 11-bit fixed-point weights, as cv2.INTER_LINEAR computes them. */
-function linearTaps(srcSize: number, dstSize: number): { index: Int32Array; w0: Int32Array; w1: Int32Array } {
+/**
+ * Per destination index: the two source indices and their 11-bit fixed-point weights, as
+ * cv2.INTER_LINEAR computes them. Columns past a border clamp the position (weight 1 on the edge
+ * pixel); rows do not — they keep the fractional weights and read the edge row twice, which
+ * rounds differently in the fixed-point vertical pass.
+ */
+function linearTaps(
+  srcSize: number,
+  dstSize: number,
+  clampPosition: boolean,
+): { i0: Int32Array; i1: Int32Array; w0: Int32Array; w1: Int32Array } {
   const scale = 1 / (dstSize / srcSize);
-  const index = new Int32Array(dstSize);
+  const i0 = new Int32Array(dstSize);
+  const i1 = new Int32Array(dstSize);
   const w0 = new Int32Array(dstSize);
   const w1 = new Int32Array(dstSize);
+  const last = srcSize - 1;
   for (let d = 0; d < dstSize; d++) {
     let f = Math.fround((d + 0.5) * scale - 0.5);
     let s = Math.floor(f);
     f = Math.fround(f - s);
-    if (s < 0) {
+    if (clampPosition && s < 0) {
       s = 0;
       f = 0;
     }
-    if (s >= srcSize - 1) {
-      s = srcSize - 1;
+    if (clampPosition && s >= last) {
+      s = last;
       f = 0;
     }
-    // cv2 rounds the weight with lrint (halves to even).
-    const a0 = roundHalfEven(Math.fround(1 - f) * COEF_SCALE);
-    index[d] = s;
-    w0[d] = a0;
-    w1[d] = COEF_SCALE - a0;
+    i0[d] = Math.min(Math.max(s, 0), last);
+    i1[d] = Math.min(Math.max(s + 1, 0), last);
+    // Each weight rounded on its own with lrint (halves to even), as cv2's saturate_cast does.
+    w0[d] = roundHalfEven(Math.fround(Math.fround(1 - f) * COEF_SCALE));
+    w1[d] = roundHalfEven(Math.fround(f * COEF_SCALE));
   }
-  return { index, w0, w1 };
+  return { i0, i1, w0, w1 };
 }
 
 /**
- * Bilinear resize with cv2.INTER_LINEAR's pixel-centre alignment and fixed-point arithmetic
- * (11-bit weights, the vectorised vertical pass's rounding), so letterboxed inputs match
- * OpenCV's byte for byte in the common case (an exact 2x downscale equals cv2's INTER_AREA path).
+ * Bilinear resize as cv2.resize(INTER_LINEAR) does it on 8-bit images: half-pixel centres,
+ * 11-bit fixed-point weights and the vectorised vertical pass's rounding. Byte-identical to
+ * OpenCV 4.6 on the golden cases (src/families/fixtures/cv2-resize.json: down, up, 2x).
  */
 export function resizeBilinear(src: RgbPixels, width: number, height: number): RgbPixels {
   if (src.width === width && src.height === height) return src;
-  const xs = linearTaps(src.width, width);
-  const ys = linearTaps(src.height, height);
+  const xs = linearTaps(src.width, width, true);
+  const ys = linearTaps(src.height, height, false);
   const pixels = src.data;
   const rowLength = width * 3;
   // Byte offsets of the two source pixels each destination column reads.
   const left = new Int32Array(width);
   const right = new Int32Array(width);
   for (let x = 0; x < width; x++) {
-    left[x] = xs.index[x]! * 3;
-    right[x] = Math.min(xs.index[x]! + 1, src.width - 1) * 3;
+    left[x] = xs.i0[x]! * 3;
+    right[x] = xs.i1[x]! * 3;
   }
   const w0 = xs.w0;
   const w1 = xs.w1;
@@ -106,10 +118,9 @@ export function resizeBilinear(src: RgbPixels, width: number, height: number): R
     }
   };
   const out = new Uint8Array(rowLength * height);
-  const lastRow = src.height - 1;
   for (let y = 0; y < height; y++) {
-    const s0 = ys.index[y]!;
-    const s1 = Math.min(s0 + 1, lastRow);
+    const s0 = ys.i0[y]!;
+    const s1 = ys.i1[y]!;
     if (rowAIndex !== s0) {
       if (rowBIndex === s0) {
         [rowA, rowB] = [rowB, rowA];
@@ -126,7 +137,7 @@ export function resizeBilinear(src: RgbPixels, width: number, height: number): R
     const o = y * rowLength;
     for (let i = 0; i < rowLength; i++) {
       const v = (((rowA[i]! >> 4) * b0) >> 16) + (((rowB[i]! >> 4) * b1) >> 16);
-      out[o + i] = (v + 2) >> 2; // v ≤ 1020 (weights sum to 2048), so no clamping
+      out[o + i] = Math.min((v + 2) >> 2, 255); // weights may sum to 2049 after rounding
     }
   }
   return { data: out, width, height };

@@ -64,6 +64,18 @@ describe('Ultralytics recognition', () => {
     assert.equal(yolov8Family.recognise(twoClasses), 0);
   });
 
+  test('a dynamic anchor axis: the fixed axis tells channels-first (v8) from channels-last (v5)', () => {
+    const withOutput = (dims: (number | null)[]) => ({
+      ...sessions.yolov8!.signature,
+      metadata: {},
+      outputs: [{ name: 'output0', type: 'float32' as const, dims }],
+    });
+    assert.ok(yolov8Family.recognise(withOutput([1, 84, null])) > 0);
+    assert.equal(yolov5Family.recognise(withOutput([1, 84, null])), 0);
+    assert.ok(yolov5Family.recognise(withOutput([1, null, 85])) > 0);
+    assert.equal(yolov8Family.recognise(withOutput([1, null, 85])), 0);
+  });
+
   test('a non-detect task (pose, segment) is not claimed', () => {
     const pose = { ...sessions.yolov8!.signature, metadata: { ...sessions.yolov8!.signature.metadata, task: 'pose' } };
     assert.equal(yolov8Family.recognise(pose), 0);

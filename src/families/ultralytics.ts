@@ -87,10 +87,14 @@ export function recogniseUltralyticsHead(
       reason: `output ${shape}: anchors × (4 box + objectness + ${b - 5})${by}`,
     };
   }
-  // Dynamic output sizes: only metadata can tell.
+  // Dynamic output sizes: metadata, else which axis is fixed (the class axis is).
   if (rtdetrNamed) return { head: 'rtdetr', confidence: 0.9, reason: 'RT-DETR named in Ultralytics metadata' };
   if (official) return { head: 'yolov8', confidence: 0.8, reason: 'Ultralytics metadata, dynamic output' };
   if (yolov5Repo) return { head: 'yolov5', confidence: 0.8, reason: 'yolov5 metadata (stride, names), dynamic output' };
+  if (a != null && a > 4)
+    return { head: 'yolov8', confidence: 0.4, reason: `output ${shape}: fixed channel axis first` };
+  if (b != null && b > 5)
+    return { head: 'yolov5', confidence: 0.4, reason: `output ${shape}: fixed channel axis last` };
   return undefined;
 }
 

@@ -18,6 +18,20 @@ export function gradientImage(width: number, height: number, channels: 3 | 4 = 3
   return { data, width, height, channels };
 }
 
+/**
+ * Channel c of pixel (x, y) = (7x² + 13y² + 3xy + 101c) mod 256: texture at every scale, rebuilt
+ * identically by the Python scripts that make golden outputs (cv2, torch).
+ */
+export function textureImage(width: number, height: number): RawImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = (7 * x * x + 13 * y * y + 3 * x * y + 101 * c) % 256;
+    }
+  }
+  return { data, width, height, channels: 3 };
+}
+
 export interface ExpectedDetection {
   box: [number, number, number, number];
   score: number;
