@@ -15,7 +15,7 @@ import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, Writ
 import { readImageBytes } from '../images.js';
 import type { LossReport } from '../loss.js';
 import { maskedCrc32c } from './crc32c.js';
-import { decodeExample, encodeExample, type Features, type FeatureValue } from './example.js';
+import type { Features, FeatureValue } from './example.js';
 import { frameRecord, readRecords } from './framing.js';
 import { formatLabelMap, type LabelMapItem, parseLabelMap } from './label-map.js';
 
@@ -102,6 +102,8 @@ function bytes(features: Features, key: string): Uint8Array | undefined {
 }
 
 async function read(files: FileAccess, path: string, options: ReadOptions = {}): Promise<Dataset> {
+  // protobufjs is loaded only when a TFRecord is really read or written: it costs start-up time.
+  const { decodeExample } = await import('./example.js');
   const shards = await recordFiles(files, path);
   if (shards.length === 0) throw new DetkitError('no .tfrecord / .record files here', { file: path });
   const folder = (await files.stat(path))?.isDirectory ? path : dirname(path);
@@ -258,6 +260,7 @@ async function write(
   path: string,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
+  const { encodeExample } = await import('./example.js');
   const loss: LossReport = [];
   const shards = Math.max(1, Number(options.shards ?? 1) | 0);
   const single = RECORD_FILE.test(basename(path)) || extname(path) === '.tfrecord';
