@@ -21,7 +21,7 @@ import { basename, dirname, extname, isImagePath, joinPath, stem } from '../../c
 import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
 import { copyImage, forEachLimited } from '../images.js';
 import type { LossReport } from '../loss.js';
-import { CategoryNames, fixedOrExact, parseNumber, SIZE_CONCURRENCY, sizeImagesFromHeaders } from '../shared/values.js';
+import { CategoryNames, fixedOrExact, parseNumber, SIZE_CONCURRENCY, sizeImagesFromHeaders, snap } from '../shared/values.js';
 
 const DONT_CARE = 'DontCare';
 const KEPT = [
@@ -136,7 +136,7 @@ function readObject(
   const [left, top, right, bottom] = [n(4, 'left'), n(5, 'top'), n(6, 'right'), n(7, 'bottom')];
   const score = f.length === 16 ? n(15, 'score') : Number.NaN;
   const t = dataset.annotations;
-  const row = t.addBox(imageId, names.id(type), left, top, right - left, bottom - top, score);
+  const row = t.addBox(imageId, names.id(type), left, top, snap(right - left), snap(bottom - top), score);
   if (truncation > 0) t.setFlag(row, 'truncated', true);
   if (occlusion > 0) t.setFlag(row, 'occluded', true);
   const attrs: Record<string, unknown> = {

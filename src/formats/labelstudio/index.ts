@@ -24,8 +24,10 @@ import {
   polygonExtent,
   rotatedExtent,
   rotatePoint,
+  sizeImagesFromHeaders,
   snap,
 } from '../shared/values.js';
+import { imagePath } from '../images.js';
 
 type Json = Record<string, unknown>;
 type Box = [number, number, number, number];
@@ -107,7 +109,9 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
     const annotations = (Array.isArray(task.annotations) ? task.annotations : []) as Json[];
     const chosen = annotations.findIndex((a) => a?.was_cancelled !== true);
     if (chosen < 0) return;
-    if (annotations.length > 1) warn(`${file} ${record}: ${annotations.length} annotations; the first one is read`);
+    if (annotations.length > 1) {
+      warn(`${file} ${record}: ${annotations.length} annotations; annotations[${chosen}] is read`);
+    }
     const results = annotations[chosen].result;
     if (!Array.isArray(results)) {
       throw new DetkitError('"result" is not a list', { file, record: `${record}.annotations[${chosen}].result` });
@@ -123,6 +127,14 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
     });
   });
   for (const [type, count] of skipped) warn(`labelstudio: ${count} "${type}" results skipped`);
+  // Results carry the image size; images without results are sized from their files when present.
+  const unsized = [];
+  for (const image of dataset.images) {
+    if (image.width > 0) continue;
+    if (await files.stat(imagePath(dataset, image))) unsized.push(image);
+    else warn(`labelstudio: ${image.file} has no results and no local file; its size is unknown (0×0)`);
+  }
+  await sizeImagesFromHeaders(dataset, unsized, files);
   return dataset;
 }
 
