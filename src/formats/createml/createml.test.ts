@@ -59,7 +59,11 @@ test('a folder is written as _annotations.createml.json, with images when asked'
   const ds = await createmlFormat.read(nodeFiles, FIXTURE);
   const out = scratch();
   const { files } = await createmlFormat.write(ds, nodeFiles, out, { copyImages: true });
-  assert.deepEqual(files.map((f) => f.slice(out.length + 1)).sort(), ['_annotations.createml.json', 'img1.png', 'img2.png']);
+  assert.deepEqual(files.map((f) => f.slice(out.length + 1)).sort(), [
+    '_annotations.createml.json',
+    'img1.png',
+    'img2.png',
+  ]);
   const again = await createmlFormat.read(nodeFiles, out);
   assert.deepEqual(Array.from(again.annotations.boxes.subarray(0, 8)), Array.from(ds.annotations.boxes.subarray(0, 8)));
 });
@@ -77,11 +81,17 @@ test('invalid JSON is reported with its line', async () => {
 
 test('a missing label names the record', async () => {
   const bad = scratchFile('a.json', JSON.stringify([{ image: 'a.png', annotations: [{ coordinates: {} }] }]));
-  await assertReadError(() => createmlFormat.read(nodeFiles, bad), /a\.json \(\[0\]\.annotations\[0\]\): missing label/);
+  await assertReadError(
+    () => createmlFormat.read(nodeFiles, bad),
+    /a\.json \(\[0\]\.annotations\[0\]\): missing label/,
+  );
 });
 
 test('a non-numeric coordinate names the field', async () => {
   const coordinates = { x: '5', y: 1, width: 2, height: 3 };
   const bad = scratchFile('a.json', JSON.stringify([{ image: 'a.png', annotations: [{ label: 'a', coordinates }] }]));
-  await assertReadError(() => createmlFormat.read(nodeFiles, bad), /\[0\]\.annotations\[0\]\.coordinates\.x.*expected a number, got "5"/);
+  await assertReadError(
+    () => createmlFormat.read(nodeFiles, bad),
+    /\[0\]\.annotations\[0\]\.coordinates\.x.*expected a number, got "5"/,
+  );
 });

@@ -71,7 +71,9 @@ test('labels come from meta with their CVAT spec; tags are image labels; other s
     cvat_label: {
       color: '#fa3253',
       type: 'any',
-      attributes: [{ name: 'color', mutable: 'False', input_type: 'select', default_value: 'red', values: 'red\nblue' }],
+      attributes: [
+        { name: 'color', mutable: 'False', input_type: 'select', default_value: 'red', values: 'red\nblue' },
+      ],
     },
   });
   assert.deepEqual(
@@ -117,7 +119,10 @@ test('detection recognises annotations.xml', async () => {
 });
 
 test('invalid XML names the file and line', async () => {
-  const bad = scratchFile('annotations.xml', '<annotations>\n  <version>1.1</version>\n  <image id="0">\n</annotations>\n');
+  const bad = scratchFile(
+    'annotations.xml',
+    '<annotations>\n  <version>1.1</version>\n  <image id="0">\n</annotations>\n',
+  );
   await assertReadError(() => cvatFormat.read(nodeFiles, bad), /annotations\.xml:4: invalid XML/);
 });
 
@@ -128,10 +133,16 @@ test('a box without a label names the image and box', async () => {
 
 test('a non-numeric corner names the field', async () => {
   const bad = oneBox('<box label="a" xtl="1" ytl="one" xbr="2" ybr="2" />');
-  await assertReadError(() => cvatFormat.read(nodeFiles, bad), /\(image\[0\] box\[0\]\) field "ytl": not a number: "one"/);
+  await assertReadError(
+    () => cvatFormat.read(nodeFiles, bad),
+    /\(image\[0\] box\[0\]\) field "ytl": not a number: "one"/,
+  );
 });
 
 test('a malformed polygon point is refused', async () => {
   const bad = oneBox('<polygon label="a" points="1,1;2;3,3" />');
-  await assertReadError(() => cvatFormat.read(nodeFiles, bad), /polygon\[0\]\) field "points": a point is "x,y", got "2"/);
+  await assertReadError(
+    () => cvatFormat.read(nodeFiles, bad),
+    /polygon\[0\]\) field "points": a point is "x,y", got "2"/,
+  );
 });

@@ -21,7 +21,14 @@ import { basename, dirname, extname, isImagePath, joinPath, stem } from '../../c
 import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
 import { copyImage, forEachLimited } from '../images.js';
 import type { LossReport } from '../loss.js';
-import { CategoryNames, fixedOrExact, parseNumber, SIZE_CONCURRENCY, sizeImagesFromHeaders, snap } from '../shared/values.js';
+import {
+  CategoryNames,
+  fixedOrExact,
+  parseNumber,
+  SIZE_CONCURRENCY,
+  sizeImagesFromHeaders,
+  snap,
+} from '../shared/values.js';
 
 const DONT_CARE = 'DontCare';
 const KEPT = [

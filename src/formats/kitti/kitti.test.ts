@@ -26,7 +26,10 @@ test('left, top, right, bottom are corners: x = left, y = top, w = right − lef
   assert.deepEqual(ds.annotations.bbox(0), [10, 20, 100, 50]);
   const out = scratch();
   await kittiFormat.write(ds, nodeFiles, out);
-  assert.match(readFileSync(join(out, 'label_2', '000007.txt'), 'utf8'), /^Car \S+ \S+ \S+ 10\.00 20\.00 110\.00 70\.00 /);
+  assert.match(
+    readFileSync(join(out, 'label_2', '000007.txt'), 'utf8'),
+    /^Car \S+ \S+ \S+ 10\.00 20\.00 110\.00 70\.00 /,
+  );
 });
 
 test('reads objects, flags, 3D fields and image sizes from image_2 headers', async () => {

@@ -9,7 +9,15 @@ const INPUT = fixture('labelme', 'input');
 const GOLDEN = fixture('labelme', 'golden');
 
 function shapeFile(shape: Record<string, unknown>): string {
-  const doc = { version: '5.4.1', flags: {}, shapes: [shape], imagePath: 'a.jpg', imageData: null, imageHeight: 10, imageWidth: 10 };
+  const doc = {
+    version: '5.4.1',
+    flags: {},
+    shapes: [shape],
+    imagePath: 'a.jpg',
+    imageData: null,
+    imageHeight: 10,
+    imageWidth: 10,
+  };
   return scratchFile('a.json', JSON.stringify(doc, null, 2));
 }
 
@@ -83,16 +91,40 @@ test('invalid JSON names the file and line', async () => {
 });
 
 test('a shape without a label names the shape', async () => {
-  const bad = shapeFile({ points: [[0, 0], [1, 1]], shape_type: 'rectangle' });
-  await assertReadError(() => labelmeFormat.read(nodeFiles, bad), /a\.json \(shapes\[0\]\) field "label": missing label/);
+  const bad = shapeFile({
+    points: [
+      [0, 0],
+      [1, 1],
+    ],
+    shape_type: 'rectangle',
+  });
+  await assertReadError(
+    () => labelmeFormat.read(nodeFiles, bad),
+    /a\.json \(shapes\[0\]\) field "label": missing label/,
+  );
 });
 
 test('a non-numeric point names the point', async () => {
-  const bad = shapeFile({ label: 'x', points: [[0, 0], [1, 'y']], shape_type: 'rectangle' });
+  const bad = shapeFile({
+    label: 'x',
+    points: [
+      [0, 0],
+      [1, 'y'],
+    ],
+    shape_type: 'rectangle',
+  });
   await assertReadError(() => labelmeFormat.read(nodeFiles, bad), /field "points\[1\]": expected a number, got "y"/);
 });
 
 test('a rectangle with three points is refused', async () => {
-  const bad = shapeFile({ label: 'x', points: [[0, 0], [1, 1], [2, 2]], shape_type: 'rectangle' });
+  const bad = shapeFile({
+    label: 'x',
+    points: [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ],
+    shape_type: 'rectangle',
+  });
   await assertReadError(() => labelmeFormat.read(nodeFiles, bad), /a rectangle needs exactly 2 points, got 3/);
 });

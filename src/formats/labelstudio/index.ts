@@ -16,6 +16,7 @@ import { DetkitError } from '../../core/errors.js';
 import type { FileAccess } from '../../core/files.js';
 import { basename, dirname, extname, joinPath } from '../../core/paths.js';
 import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
+import { imagePath } from '../images.js';
 import type { LossReport } from '../loss.js';
 import {
   CategoryNames,
@@ -27,7 +28,6 @@ import {
   sizeImagesFromHeaders,
   snap,
 } from '../shared/values.js';
-import { imagePath } from '../images.js';
 
 type Json = Record<string, unknown>;
 type Box = [number, number, number, number];

@@ -76,7 +76,10 @@ test('detection names the ground-truth file', async () => {
 
 test('a non-numeric face count names the file and line', async () => {
   const file = withGroundTruth('0--Parade/a.jpg\ntwo\n');
-  await assertReadError(() => widerfaceFormat.read(nodeFiles, file), /bbx_gt\.txt:2 field "face count": not a number: "two"/);
+  await assertReadError(
+    () => widerfaceFormat.read(nodeFiles, file),
+    /bbx_gt\.txt:2 field "face count": not a number: "two"/,
+  );
 });
 
 test('a face line without ten fields names the file and line', async () => {
@@ -91,5 +94,8 @@ test('a non-numeric face field names the field', async () => {
 
 test('a file that ends before its faces is reported', async () => {
   const file = withGroundTruth('0--Parade/0_Parade_Parade_0_275.jpg\n3\n1 2 3 4 0 0 0 0 0 0\n');
-  await assertReadError(() => widerfaceFormat.read(nodeFiles, file), /bbx_gt\.txt:3: file ends inside .*2 face lines missing/);
+  await assertReadError(
+    () => widerfaceFormat.read(nodeFiles, file),
+    /bbx_gt\.txt:3: file ends inside .*2 face lines missing/,
+  );
 });
