@@ -146,3 +146,25 @@ test('a malformed polygon point is refused', async () => {
     /polygon\[0\]\) field "points": a point is "x,y", got "2"/,
   );
 });
+
+test('a multi-part polygon is written as one polygon per part and reported', async () => {
+  const ds = new Dataset();
+  ds.addCategory({ id: 1, name: 'a' });
+  ds.addImage({ id: 1, file: 'a.jpg', width: 10, height: 10 });
+  const segmentation = [
+    [0, 0, 2, 0, 1, 2],
+    [5, 5, 7, 5, 6, 7],
+  ];
+  ds.annotations.add({ imageId: 1, categoryId: 1, bbox: [0, 0, 7, 7], segmentation });
+  const out = join(scratch(), 'annotations.xml');
+  const { loss } = await cvatFormat.write(ds, nodeFiles, out);
+  const back = await cvatFormat.read(nodeFiles, out);
+  assert.deepEqual(
+    [0, 1].map((row) => back.annotations.segmentations.get(row)),
+    [[segmentation[0]], [segmentation[1]]],
+  );
+  assert.deepEqual(
+    loss?.map((l) => [l.what, l.count]),
+    [['polygon-parts', 1]],
+  );
+});

@@ -8,6 +8,7 @@ import type { FileAccess } from '../../core/files.js';
 import { basename, dirname, extname, joinPath } from '../../core/paths.js';
 import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
 import { copyImage, forEachLimited } from '../images.js';
+import type { LossReport } from '../loss.js';
 import { SIZE_CONCURRENCY } from '../shared/values.js';
 import { parseCvatXml, readCvat } from './read.js';
 import { formatCvat } from './write.js';
@@ -63,6 +64,8 @@ async function write(
   const file = extname(path) === '.xml' ? path : joinPath(path, 'annotations.xml');
   await files.writeText(file, formatCvat(dataset));
   const written = [file];
+  let parts = 0;
+  for (const seg of dataset.annotations.segmentations.values()) if (Array.isArray(seg) && seg.length > 1) parts++;
   if (options.copyImages) {
     await forEachLimited(dataset.images, SIZE_CONCURRENCY, async (image) => {
       const target = joinPath(dirname(file), 'images', image.file);
@@ -70,7 +73,9 @@ async function write(
       written.push(target);
     });
   }
-  return { files: written };
+  const loss: LossReport =
+    parts > 0 ? [{ what: 'polygon-parts', count: parts, message: 'multi-part polygons (one polygon per part)' }] : [];
+  return { files: written, loss };
 }
 
 export const cvatFormat: DatasetFormat = {

@@ -111,10 +111,12 @@ function shapeLines(
   const lines: string[] = [];
   let close: string;
   if (Array.isArray(seg) && seg.length > 0) {
-    const ring = seg[0];
-    const points: string[] = [];
-    for (let i = 0; i + 1 < ring.length; i += 2) points.push(`${fixedOrExact(ring[i])},${fixedOrExact(ring[i + 1])}`);
-    lines.push(`    <polygon ${head} points="${points.join(';')}" ${tail}`);
+    // CVAT has no multi-part polygon: each part is a polygon of its own (reported by the writer).
+    for (const ring of seg) {
+      const points: string[] = [];
+      for (let i = 0; i + 1 < ring.length; i += 2) points.push(`${fixedOrExact(ring[i])},${fixedOrExact(ring[i + 1])}`);
+      lines.push(`    <polygon ${head} points="${points.join(';')}" ${tail}`);
+    }
     close = '    </polygon>';
   } else {
     const [x, y, w, h] = unrotated(t.bbox(row), a);
@@ -133,12 +135,8 @@ function shapeLines(
     if (value === undefined) continue;
     children.push(`      <attribute name="${esc(s.name)}">${esc(String(value))}</attribute>`);
   }
-  if (children.length === 0) {
-    lines[0] += ' />';
-    return lines;
-  }
-  lines[0] += '>';
-  return [...lines, ...children, close];
+  if (children.length === 0) return lines.map((line) => `${line} />`);
+  return lines.flatMap((line) => [`${line}>`, ...children, close]);
 }
 
 /** The box as CVAT stores it: unrotated when the dataset kept CVAT's rotation. */

@@ -19,6 +19,7 @@ import { readImageSize } from '../../core/image-size.js';
 import { basename, dirname, extname, joinPath, relativePath, stem } from '../../core/paths.js';
 import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
 import { copyImage } from '../images.js';
+import type { LossReport } from '../loss.js';
 import {
   base64ToBytes,
   bytesToBase64,
@@ -71,16 +72,18 @@ function looksLikeLabelMe(head: string): boolean {
 }
 
 async function detect(files: FileAccess, path: string) {
-  let found: string[];
-  try {
-    found = (await jsonFiles(files, path)).list;
-  } catch {
-    return null;
-  }
+  // Only the top level: walking a large image tree just to recognise a format costs too much.
+  const stat = await files.stat(path);
+  if (!stat) return null;
+  const found = stat.isDirectory
+    ? (await files.list(path))
+        .filter((e) => !e.isDirectory && extname(e.name) === '.json')
+        .map((e) => joinPath(path, e.name))
+    : [path];
   for (const file of found.slice(0, 5)) {
     const head = new TextDecoder().decode(await files.readHead(file, 2048));
     if (looksLikeLabelMe(head)) {
-      return { confidence: 0.85, reason: `${basename(file)} has LabelMe "shapes" (${found.length} JSON files)` };
+      return { confidence: 0.85, reason: `${basename(file)} has LabelMe "shapes" (one JSON file per image)` };
     }
   }
   return null;
@@ -198,6 +201,7 @@ async function write(
       ? dataset.info.extra.labelme_version
       : VERSION;
   const written: string[] = [];
+  let splitParts = 0;
   for (let k = 0; k < dataset.images.length; k++) {
     const image = dataset.images[k];
     const folder = joinPath(path, dirname(image.file));
@@ -213,6 +217,7 @@ async function write(
       };
       const seg = t.segmentations.get(row);
       if (Array.isArray(seg) && seg.length > 0) {
+        if (seg.length > 1) splitParts++;
         for (const ring of seg) shapes.push({ label, points: pairs(ring), ...common, shape_type: 'polygon', flags });
       } else {
         const [x, y, w, h] = t.bbox(row);
@@ -243,7 +248,11 @@ async function write(
     }
     options.progress?.(k + 1, dataset.images.length);
   }
-  return { files: written };
+  const loss: LossReport = [];
+  if (splitParts) {
+    loss.push({ what: 'polygon-parts', count: splitParts, message: 'multi-part polygons (one shape per part)' });
+  }
+  return { files: written, loss };
 }
 
 export const labelmeFormat: DatasetFormat = {

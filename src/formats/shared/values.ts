@@ -13,11 +13,13 @@ import { forEachLimited, imagePath } from '../images.js';
 export const SIZE_CONCURRENCY = 16;
 
 /**
- * Rounds away float noise from derived coordinates (x + w, percent ↔ pixels): 15 significant
- * digits, so `587.01 + 27.11` is written as 614.12 and not 614.1200000000001.
+ * Rounds away float noise from derived coordinates (x + w, percent ↔ pixels): `587.01 + 27.11`
+ * becomes 614.12, not 614.1200000000001. Only a few units in the last place are moved, so a
+ * value that really has 17 digits (2.0833333333333335 = 10 px of 480 in percent) is kept.
  */
 export function snap(v: number): number {
-  return v === 0 ? 0 : Number(v.toPrecision(15));
+  const r = Number(v.toPrecision(15));
+  return Math.abs(r - v) <= 4 * Number.EPSILON * Math.abs(v) ? r : v;
 }
 
 /** `digits` decimals when that is exact (how KITTI and CVAT write numbers), every digit otherwise. */
@@ -181,10 +183,19 @@ export function bytesToBase64(bytes: Uint8Array): string {
  * convert at the edge.
  */
 export function rotatePoint(x: number, y: number, px: number, py: number, degrees: number): [number, number] {
-  const rad = (degrees * Math.PI) / 180;
-  const cos = Math.cos(rad);
-  const sin = Math.sin(rad);
+  const [cos, sin] = cosSin(degrees);
   return [px + (x - px) * cos - (y - py) * sin, py + (x - px) * sin + (y - py) * cos];
+}
+
+/** Exact for quarter turns (Math.cos(π/2) is 6e-17, which would leak into every coordinate). */
+function cosSin(degrees: number): [number, number] {
+  const quarter = ((degrees % 360) + 360) % 360;
+  if (quarter === 0) return [1, 0];
+  if (quarter === 90) return [0, 1];
+  if (quarter === 180) return [-1, 0];
+  if (quarter === 270) return [0, -1];
+  const rad = (degrees * Math.PI) / 180;
+  return [Math.cos(rad), Math.sin(rad)];
 }
 
 /**
@@ -193,9 +204,7 @@ export function rotatePoint(x: number, y: number, px: number, py: number, degree
  */
 export function rotatedExtent(box: BoxXYWH, degrees: number, px: number, py: number): BoxXYWH {
   const [x, y, w, h] = box;
-  const rad = (degrees * Math.PI) / 180;
-  const cos = Math.cos(rad);
-  const sin = Math.sin(rad);
+  const [cos, sin] = cosSin(degrees);
   let x0 = Number.POSITIVE_INFINITY;
   let y0 = Number.POSITIVE_INFINITY;
   let x1 = Number.NEGATIVE_INFINITY;

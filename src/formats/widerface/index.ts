@@ -12,7 +12,7 @@
 import { Dataset, type ImageRecord } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
 import type { FileAccess } from '../../core/files.js';
-import { basename, dirname, extname, joinPath } from '../../core/paths.js';
+import { basename, dirname, extname, isImagePath, joinPath } from '../../core/paths.js';
 import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
 import { copyImage, forEachLimited } from '../images.js';
 import type { LossReport } from '../loss.js';
@@ -60,7 +60,7 @@ async function detect(files: FileAccess, path: string) {
   const found = await gtFiles(files, path);
   if (found.length === 0) return null;
   const head = new TextDecoder().decode(await files.readHead(found[0], 1024)).split(/\r?\n/);
-  const shaped = /\.\w+$/.test(head[0] ?? '') && /^\d+$/.test((head[1] ?? '').trim());
+  const shaped = isImagePath((head[0] ?? '').trim()) && /^\d+$/.test((head[1] ?? '').trim());
   if (!shaped) return null;
   const named = GT_FILE.test(basename(found[0]));
   return {
