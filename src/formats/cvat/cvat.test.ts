@@ -99,7 +99,12 @@ test('a dataset from elsewhere gets valid XML with labels and attribute specs de
   const ds = new Dataset();
   ds.addCategory({ id: 7, name: 'dog & cat' });
   ds.addImage({ id: 42, file: 'a.jpg', width: 100, height: 50 });
-  ds.annotations.add({ imageId: 42, categoryId: 7, bbox: [0, 0, 10, 20.125], attributes: { difficult: true } });
+  ds.annotations.add({
+    imageId: 42,
+    categoryId: 7,
+    bbox: [0, 0, 10, 20.125],
+    attributes: { difficult: true, dimensions: [1.5, 2] },
+  });
   const out = join(scratch(), 'annotations.xml');
   await cvatFormat.write(ds, nodeFiles, out);
   const xml = readFileSync(out, 'utf8');
@@ -107,6 +112,7 @@ test('a dataset from elsewhere gets valid XML with labels and attribute specs de
   assert.match(xml, /<name>dog &amp; cat<\/name>/);
   assert.match(xml, /<name>difficult<\/name>\n\s+<mutable>False<\/mutable>\n\s+<input_type>checkbox<\/input_type>/);
   assert.match(xml, /<image id="0" name="a\.jpg" width="100" height="50">/);
+  assert.match(xml, /<attribute name="dimensions">\[1\.5,2\]<\/attribute>/);
   assert.match(xml, /xtl="0\.00" ytl="0\.00" xbr="10\.00" ybr="20\.125"/);
   const back = await cvatFormat.read(nodeFiles, out);
   assert.deepEqual(back.annotations.bbox(0), [0, 0, 10, 20.125]);

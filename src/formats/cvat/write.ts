@@ -23,10 +23,12 @@ function attributeSpecs(dataset: Dataset): Map<number, AttributeSpec[]> {
   const specs = new Map<number, AttributeSpec[]>();
   for (const c of dataset.categories) if (labelSpec(c).attributes) specs.set(c.id, labelSpec(c).attributes ?? []);
   const t = dataset.annotations;
+  const byId = dataset.categoryById();
   for (let row = 0; row < t.length; row++) {
     const id = t.categoryIds[row];
-    const c = dataset.categories.find((cat) => cat.id === id);
+    const c = byId.get(id);
     if (c && labelSpec(c).attributes) continue;
+    if (!t.attributes.has(row) && (t.flags[row] & ~1) === 0) continue; // nothing beyond crowd
     const list = specs.get(id) ?? [];
     const names = Object.keys(t.attributesOf(row) ?? {}).filter((n) => n !== 'occluded' && !ELEMENT_ATTRIBUTES.has(n));
     for (const name of names) {
@@ -133,7 +135,9 @@ function shapeLines(
     const flag = (FLAG_ATTRIBUTES as readonly string[]).includes(s.name);
     const value = flag ? String(t.flag(row, s.name as 'difficult')) : a[s.name];
     if (value === undefined) continue;
-    children.push(`      <attribute name="${esc(s.name)}">${esc(String(value))}</attribute>`);
+    // CVAT attribute values are text: lists and objects (KITTI's dimensions, LabelMe's flags) as JSON.
+    const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+    children.push(`      <attribute name="${esc(s.name)}">${esc(text)}</attribute>`);
   }
   if (children.length === 0) return lines.map((line) => `${line} />`);
   return lines.flatMap((line) => [`${line}>`, ...children, close]);

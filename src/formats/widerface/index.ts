@@ -171,7 +171,9 @@ async function write(
   const bySplit = new Map<string, number[]>();
   dataset.images.forEach((im, k) => {
     const split = single ? '' : (im.split ?? 'train');
-    bySplit.set(split, [...(bySplit.get(split) ?? []), k]);
+    const list = bySplit.get(split) ?? [];
+    list.push(k);
+    bySplit.set(split, list);
   });
   const written: string[] = [];
   let otherCategories = 0;
