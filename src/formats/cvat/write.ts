@@ -18,19 +18,17 @@ function labelSpec(category: Category): { color?: string; type?: string; attribu
   return (category.extra?.cvat_label ?? {}) as { color?: string; type?: string; attributes?: AttributeSpec[] };
 }
 
-/** Attribute specs per category: the CVAT spec when read from CVAT, else the names the boxes use. */
+/** Attribute specs per category: the CVAT spec when read from CVAT, plus any other name the boxes use. */
 function attributeSpecs(dataset: Dataset): Map<number, AttributeSpec[]> {
   const specs = new Map<number, AttributeSpec[]>();
-  for (const c of dataset.categories) if (labelSpec(c).attributes) specs.set(c.id, labelSpec(c).attributes ?? []);
+  for (const c of dataset.categories) specs.set(c.id, [...(labelSpec(c).attributes ?? [])]);
   const t = dataset.annotations;
-  const byId = dataset.categoryById();
   for (let row = 0; row < t.length; row++) {
     const id = t.categoryIds[row];
-    const c = byId.get(id);
-    if (c && labelSpec(c).attributes) continue;
-    if (!t.attributes.has(row) && (t.flags[row] & ~1) === 0) continue; // nothing beyond crowd
+    const attrs = t.attributesOf(row);
+    if (!attrs) continue;
     const list = specs.get(id) ?? [];
-    const names = Object.keys(t.attributesOf(row) ?? {}).filter((n) => n !== 'occluded' && !ELEMENT_ATTRIBUTES.has(n));
+    const names = Object.keys(attrs).filter((n) => n !== 'occluded' && !ELEMENT_ATTRIBUTES.has(n));
     for (const name of names) {
       if (list.some((s) => s.name === name)) continue;
       const flag = (FLAG_ATTRIBUTES as readonly string[]).includes(name);
