@@ -154,13 +154,8 @@ function readShape(
     flat.push(jsonNumber(p[0], at), jsonNumber(p[1], at));
   });
   if (kind === 'rectangle' ? flat.length !== 4 : flat.length < 6) {
-    throw new DetkitError(
-      `a ${kind} needs ${kind === 'rectangle' ? 'exactly 2' : 'at least 3'} points, got ${flat.length / 2}`,
-      {
-        ...where,
-        field: 'points',
-      },
-    );
+    const need = kind === 'rectangle' ? 'exactly 2' : 'at least 3';
+    throw new DetkitError(`a ${kind} needs ${need} points, got ${flat.length / 2}`, { ...where, field: 'points' });
   }
   const t = dataset.annotations;
   const row = t.addBox(imageId, names.id(shape.label), ...polygonExtent([flat]));

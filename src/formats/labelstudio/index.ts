@@ -62,7 +62,9 @@ async function exportFile(files: FileAccess, path: string): Promise<string | nul
 
 async function looksLikeExport(files: FileAccess, file: string): Promise<boolean> {
   const head = new TextDecoder().decode(await files.readHead(file, 8192));
-  return /^\s*\[/.test(head) && /"data"\s*:/.test(head) && /"(annotations|predictions|result)"\s*:/.test(head);
+  // Exports often put "data" after long annotations: "from_name" is as telling and comes early.
+  const tasks = /"(data|from_name)"\s*:/.test(head) && /"(annotations|predictions|result)"\s*:/.test(head);
+  return /^\s*\[/.test(head) && tasks;
 }
 
 async function detect(files: FileAccess, path: string) {
