@@ -73,7 +73,7 @@ export function readCvat(root: Node, file: string, options: ReadOptions = {}): D
   const images = (root.image ?? []) as Node[];
   images.forEach((node, k) => {
     const where = { file, record: `image[${k}]` };
-    const num = (name: string) => parseNumber(node[`@_${name}`] as string | undefined, { ...where, field: name });
+    const num = (name: string) => parseNumber(node[`@_${name}`] as string | undefined, where, name);
     const name = node['@_name'];
     if (typeof name !== 'string' || name === '') throw new DetkitError('missing name', { ...where, field: 'name' });
     const image: ImageRecord = { id: num('id'), file: name, width: num('width'), height: num('height') };
@@ -106,7 +106,7 @@ function addBox(
   shape: Node,
   where: { file: string; record: string },
 ) {
-  const num = (name: string) => parseNumber(shape[`@_${name}`] as string | undefined, { ...where, field: name });
+  const num = (name: string) => parseNumber(shape[`@_${name}`] as string | undefined, where, name);
   const [xtl, ytl, xbr, ybr] = [num('xtl'), num('ytl'), num('xbr'), num('ybr')];
   const box: [number, number, number, number] = [xtl, ytl, snap(xbr - xtl), snap(ybr - ytl)];
   const rotation = shape['@_rotation'] === undefined ? 0 : num('rotation');
@@ -130,7 +130,7 @@ function addPolygon(
   for (const pair of points.split(';')) {
     const xy = pair.split(',');
     if (xy.length !== 2) throw new DetkitError(`a point is "x,y", got "${pair}"`, { ...where, field: 'points' });
-    for (const v of xy) flat.push(parseNumber(v, { ...where, field: 'points' }));
+    for (const v of xy) flat.push(parseNumber(v, where, 'points'));
   }
   if (flat.length < 6)
     throw new DetkitError(`a polygon needs at least 3 points, got ${flat.length / 2}`, { ...where, field: 'points' });
@@ -148,7 +148,7 @@ function readShapeAttributes(dataset: Dataset, row: number, shape: Node, where: 
   if (typeof shape['@_source'] === 'string') attrs.source = shape['@_source'];
   for (const name of ['z_order', 'group_id']) {
     const v = shape[`@_${name}`];
-    if (v !== undefined) attrs[name] = parseNumber(v as string, { ...where, field: name });
+    if (v !== undefined) attrs[name] = parseNumber(v as string, where, name);
   }
   for (const a of (shape.attribute ?? []) as Node[]) {
     const name = a['@_name'];

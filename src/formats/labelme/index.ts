@@ -18,8 +18,9 @@ import { type FileAccess, walkFiles } from '../../core/files.js';
 import { readImageSize } from '../../core/image-size.js';
 import { basename, dirname, extname, joinPath, relativePath, stem } from '../../core/paths.js';
 import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
-import { copyImage } from '../images.js';
+import { copyImage, forEachLimited } from '../images.js';
 import type { LossReport } from '../loss.js';
+import { forEachOrdered } from '../shared/ordered.js';
 import {
   base64ToBytes,
   bytesToBase64,
@@ -27,6 +28,7 @@ import {
   jsonNumber,
   parseJson,
   polygonExtent,
+  SIZE_CONCURRENCY,
   snap,
 } from '../shared/values.js';
 
@@ -96,10 +98,10 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
   const names = new CategoryNames(dataset);
   const warn = options.warn ?? (() => {});
   const skipped = new Map<string, number>();
-  for (const file of list) {
-    const doc = parseJson(await files.readText(file), file) as Record<string, unknown>;
+  const load = async (file: string) => parseJson(await files.readText(file), file) as Record<string, unknown>;
+  await forEachOrdered(list, SIZE_CONCURRENCY, load, async (doc, file) => {
     if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.shapes)) {
-      if (list.length > 1) continue; // other JSON files beside the annotations
+      if (list.length > 1) return; // other JSON files beside the annotations
       throw new DetkitError('not a LabelMe file: no "shapes" array', { file });
     }
     if (typeof doc.imagePath !== 'string') throw new DetkitError('missing "imagePath"', { file, record: 'imagePath' });
@@ -127,7 +129,7 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
       if (kind) skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
     });
     options.progress?.(dataset.images.length, list.length);
-  }
+  });
   for (const [kind, count] of skipped)
     warn(`labelme: ${count} "${kind}" shapes skipped (only rectangles and polygons are boxes)`);
   return dataset;
@@ -197,8 +199,8 @@ async function write(
       : VERSION;
   const written: string[] = [];
   let splitParts = 0;
-  for (let k = 0; k < dataset.images.length; k++) {
-    const image = dataset.images[k];
+  let done = 0;
+  await forEachLimited(dataset.images, SIZE_CONCURRENCY, async (image, k) => {
     const folder = joinPath(path, dirname(image.file));
     const shapes: Record<string, unknown>[] = [];
     for (const row of order.subarray(offsets[k], offsets[k + 1])) {
@@ -206,21 +208,21 @@ async function write(
       const a = t.attributes.get(row) ?? {};
       const flags: Record<string, unknown> = { ...(a.flags as Record<string, unknown> | undefined) };
       for (const name of FLAG_NAMES) if (t.flag(row, name)) flags[name] = true;
-      const common = {
-        group_id: a.group_id ?? null,
-        description: typeof a.description === 'string' ? a.description : '',
-      };
+      const group_id = a.group_id ?? null;
+      const description = typeof a.description === 'string' ? a.description : '';
       const seg = t.segmentations.get(row);
       if (Array.isArray(seg) && seg.length > 0) {
         if (seg.length > 1) splitParts++;
-        for (const ring of seg) shapes.push({ label, points: pairs(ring), ...common, shape_type: 'polygon', flags });
+        for (const ring of seg) {
+          shapes.push({ label, points: pairs(ring), group_id, description, shape_type: 'polygon', flags });
+        }
       } else {
         const [x, y, w, h] = t.bbox(row);
         const points = [
           [x, y],
           [snap(x + w), snap(y + h)],
         ];
-        shapes.push({ label, points, ...common, shape_type: 'rectangle', flags });
+        shapes.push({ label, points, group_id, description, shape_type: 'rectangle', flags });
       }
     }
     const embedded = dataset.info.embeddedImages?.get(image.id);
@@ -241,13 +243,13 @@ async function write(
       await copyImage(dataset, image, files, target, options.imageRoot);
       written.push(target);
     }
-    options.progress?.(k + 1, dataset.images.length);
-  }
+    options.progress?.(++done, dataset.images.length);
+  });
   const loss: LossReport = [];
   if (splitParts) {
     loss.push({ what: 'polygon-parts', count: splitParts, message: 'multi-part polygons (one shape per part)' });
   }
-  return { files: written, loss };
+  return { files: written.sort(), loss };
 }
 
 export const labelmeFormat: DatasetFormat = {

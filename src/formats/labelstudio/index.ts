@@ -150,8 +150,8 @@ function readResult(
 ): void {
   const value = r.value as Json | undefined;
   if (!value || typeof value !== 'object') throw new DetkitError('missing value', where);
-  const W = jsonNumber(r.original_width, { ...where, field: 'original_width' });
-  const H = jsonNumber(r.original_height, { ...where, field: 'original_height' });
+  const W = jsonNumber(r.original_width, where, 'original_width');
+  const H = jsonNumber(r.original_height, where, 'original_height');
   image.width = W;
   image.height = H;
   const labels = value[type];
@@ -159,7 +159,7 @@ function readResult(
     throw new DetkitError('missing label', { ...where, field: `value.${type}` });
   }
   const categoryId = names.id(labels[0]);
-  const num = (key: string) => jsonNumber(value[key], { ...where, field: `value.${key}` });
+  const num = (key: string) => jsonNumber(value[key], where, `value.${key}`);
   const t = dataset.annotations;
   if (type === 'polygonlabels') {
     if (!Array.isArray(value.points)) throw new DetkitError('missing points', { ...where, field: 'value.points' });
@@ -220,19 +220,23 @@ async function write(
     const H = image.height;
     const result = Array.from(order.subarray(offsets[k], offsets[k + 1]), (row) => {
       const label = names.get(t.categoryIds[row]) ?? String(t.categoryIds[row]);
-      const common = { id: String(t.ids[row]), from_name: 'label', to_name: 'image' };
-      const size = { original_width: W, original_height: H, image_rotation: 0 };
+      const id = String(t.ids[row]);
       const seg = t.segmentations.get(row);
       if (Array.isArray(seg) && seg.length > 0) {
         extraRings += seg.length - 1;
         const points: number[][] = [];
         for (let i = 0; i + 1 < seg[0].length; i += 2) points.push([pct(seg[0][i], W), pct(seg[0][i + 1], H)]);
+        const value = { points, closed: true, polygonlabels: [label] };
+        const type = 'polygonlabels';
         return {
-          ...common,
+          id,
           from_name: 'polygon',
-          type: 'polygonlabels',
-          ...size,
-          value: { points, closed: true, polygonlabels: [label] },
+          to_name: 'image',
+          type,
+          original_width: W,
+          original_height: H,
+          image_rotation: 0,
+          value,
         };
       }
       let box: Box = t.bbox(row);
@@ -246,8 +250,25 @@ async function write(
           rotation = a.rotation;
         } else unrotatedCount++;
       }
-      const value = { x: pct(box[0], W), y: pct(box[1], H), width: pct(box[2], W), height: pct(box[3], H), rotation };
-      return { ...common, type: 'rectanglelabels', ...size, value: { ...value, rectanglelabels: [label] } };
+      const value = {
+        x: pct(box[0], W),
+        y: pct(box[1], H),
+        width: pct(box[2], W),
+        height: pct(box[3], H),
+        rotation,
+        rectanglelabels: [label],
+      };
+      const type = 'rectanglelabels';
+      return {
+        id,
+        from_name: 'label',
+        to_name: 'image',
+        type,
+        original_width: W,
+        original_height: H,
+        image_rotation: 0,
+        value,
+      };
     });
     const url = typeof image.extra?.url === 'string' ? image.extra.url : image.file;
     return { id: image.id, data: { image: url }, annotations: [{ id: k + 1, result }] };

@@ -18,6 +18,8 @@ export const SIZE_CONCURRENCY = 16;
  * value that really has 17 digits (2.0833333333333335 = 10 px of 480 in percent) is kept.
  */
 export function snap(v: number): number {
+  // Fast path: values with up to 6 decimals and no noise (most coordinates) are already clean.
+  if (Math.round(v * 1e6) / 1e6 === v) return v;
   const r = Number(v.toPrecision(15));
   return Math.abs(r - v) <= 4 * Number.EPSILON * Math.abs(v) ? r : v;
 }
@@ -28,19 +30,24 @@ export function fixedOrExact(v: number, digits = 2): string {
   return Math.abs(Number(fixed) - v) <= 1e-9 * Math.max(1, Math.abs(v)) ? fixed : String(snap(v));
 }
 
-/** A finite number from text, or a DetkitError at `where` naming the field and the bad value. */
-export function parseNumber(text: string | undefined, where: ErrorLocation): number {
+/**
+ * A finite number from text, or a DetkitError at `where` naming `field` and the bad value. The
+ * location is only assembled on failure: readers call this for every coordinate.
+ */
+export function parseNumber(text: string | undefined, where: ErrorLocation, field?: string): number {
   const v = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
   if (!Number.isFinite(v)) {
-    throw new DetkitError(text === undefined ? 'missing number' : `not a number: "${text}"`, where);
+    const at = field === undefined ? where : { ...where, field };
+    throw new DetkitError(text === undefined ? 'missing number' : `not a number: "${text}"`, at);
   }
   return v;
 }
 
-/** A finite JSON number at `where`, or a DetkitError. */
-export function jsonNumber(value: unknown, where: ErrorLocation): number {
+/** A finite JSON number, or a DetkitError at `where` naming `field`. */
+export function jsonNumber(value: unknown, where: ErrorLocation, field?: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new DetkitError(`expected a number, got ${JSON.stringify(value) ?? 'nothing'}`, where);
+    const at = field === undefined ? where : { ...where, field };
+    throw new DetkitError(`expected a number, got ${JSON.stringify(value) ?? 'nothing'}`, at);
   }
   return value;
 }

@@ -20,6 +20,7 @@ import { fixedOrExact, parseNumber, SIZE_CONCURRENCY, sizeImagesFromHeaders } fr
 
 const GT_FILE = /^wider_face_(.+)_bbx_gt\.txt$/;
 const ATTRIBUTES = ['blur', 'expression', 'illumination', 'invalid', 'occlusion', 'pose'] as const;
+const FIELDS = ['x1', 'y1', 'w', 'h', ...ATTRIBUTES];
 const ZERO_FACE = '0 0 0 0 0 0 0 0 0 0 ';
 
 const capabilities: FormatCapabilities = {
@@ -131,7 +132,7 @@ async function readGroundTruth(
       });
       state = 'count';
     } else if (state === 'count') {
-      remaining = parseNumber(text, { file, line, field: 'face count' });
+      remaining = parseNumber(text, { file, line }, 'face count');
       if (!Number.isInteger(remaining) || remaining < 0) {
         throw new DetkitError(`face count must be a whole number ≥ 0, got "${text}"`, { file, line });
       }
@@ -140,9 +141,8 @@ async function readGroundTruth(
       const f = text.split(/\s+/);
       if (f.length !== 10)
         throw new DetkitError(`expected 10 fields (x1 y1 w h + 6 attributes), found ${f.length}`, { file, line });
-      const n = f.map((v, k) =>
-        parseNumber(v, { file, line, field: k < 4 ? ['x1', 'y1', 'w', 'h'][k] : ATTRIBUTES[k - 4] }),
-      );
+      const where = { file, line };
+      const n = f.map((v, k) => parseNumber(v, where, FIELDS[k]));
       const row = t.addBox((image as ImageRecord).id, 1, n[0], n[1], n[2], n[3]);
       const attrs: Record<string, number> = {};
       ATTRIBUTES.forEach((name, k) => (attrs[name] = n[4 + k]));
@@ -180,6 +180,7 @@ async function write(
   for (const [split, indexes] of bySplit) {
     const file = single ? path : joinPath(path, 'wider_face_split', `wider_face_${split}_bbx_gt.txt`);
     const sink = await files.openWriter(file);
+    let chunk = '';
     for (const k of indexes) {
       const image = dataset.images[k];
       const rows = order.subarray(offsets[k], offsets[k + 1]);
@@ -196,8 +197,13 @@ async function write(
         const box = t.bbox(row).map((v) => fixedOrExact(v, 0));
         text += `${[...box, ...ATTRIBUTES.map(attr)].join(' ')} \n`;
       }
-      await sink.write(text);
+      chunk += text;
+      if (chunk.length >= 1 << 20) {
+        await sink.write(chunk);
+        chunk = '';
+      }
     }
+    await sink.write(chunk);
     await sink.close();
     written.push(file);
     if (options.copyImages && !single) {
