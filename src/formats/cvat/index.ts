@@ -1,6 +1,7 @@
 /**
  * CVAT for images 1.1 XML (`annotations.xml`, images in `images/` beside it): boxes, polygons
- * and image tags, label attributes kept. See read.ts for the coordinate convention.
+ * and image tags, label attributes kept. See read.ts for the coordinate convention. Image ids
+ * are CVAT frame numbers: kept CVAT → CVAT, written 0..N−1 for datasets from elsewhere.
  */
 import type { Dataset } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
@@ -23,7 +24,7 @@ const capabilities: FormatCapabilities = {
   imageLabels: true,
   negatives: true,
   categoryIds: false,
-  imageIds: true,
+  imageIds: false,
   annotationIds: false,
   area: false,
   supercategory: false,
