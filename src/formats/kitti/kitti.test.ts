@@ -131,3 +131,9 @@ test('a non-numeric field names the file, line and field', async () => {
   const dir = frame('Car 0.00 0 0.00 1 top 3 4 1 1 1 1 1 1 0\n');
   await assertReadError(() => kittiFormat.read(nodeFiles, dir), /000007\.txt:1 field "top": not a number: "top"/);
 });
+
+test('a label file without its image in image_2 is reported (KITTI has no image size)', async () => {
+  const dir = frame('Car 0.00 0 0.00 1 2 3 4 1 1 1 1 1 1 0\n');
+  writeFileSync(join(dir, 'label_2', '000008.txt'), '');
+  await assertReadError(() => kittiFormat.read(nodeFiles, dir), /000008\.txt: no image 000008\.png in .*image_2/);
+});

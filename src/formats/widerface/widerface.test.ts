@@ -99,3 +99,11 @@ test('a file that ends before its faces is reported', async () => {
     /bbx_gt\.txt:3: file ends inside .*2 face lines missing/,
   );
 });
+
+test('a listed image that is missing is reported by its path', async () => {
+  const file = withGroundTruth('0--Parade/missing.jpg\n1\n1 2 3 4 0 0 0 0 0 0 \n');
+  await assertReadError(
+    () => widerfaceFormat.read(nodeFiles, file),
+    /WIDER_val\/images\/0--Parade\/missing\.jpg: no such file/,
+  );
+});
