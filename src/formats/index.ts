@@ -1,11 +1,17 @@
 /** Registers the built-in formats. Add a format by importing it here. */
 import { coco } from './coco.js';
+import { createml } from './createml/index.js';
+import { cvat } from './cvat/index.js';
+import { kitti } from './kitti/index.js';
+import { labelme } from './labelme/index.js';
+import { labelstudio } from './labelstudio/index.js';
 import { registerFormat } from './registry.js';
 import { tfrecord } from './tfrecord/index.js';
 import { voc } from './voc.js';
+import { widerface } from './widerface/index.js';
 import { yolo } from './yolo.js';
 
-const builtin = [coco, voc, yolo, tfrecord];
+const builtin = [coco, voc, yolo, tfrecord, labelme, cvat, createml, kitti, labelstudio, widerface];
 for (const format of builtin) registerFormat(format);
 
 export { type CocoReadOptions, type CocoWriteOptions, coco } from './coco.js';
