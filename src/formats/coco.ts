@@ -5,7 +5,8 @@
  *
  * Layouts read: a `.json` file, or a folder holding `annotations/instances_<split>.json` (one
  * split per file, merged) or a COCO `.json` at its top. A folder is written as
- * `annotations/instances_<split>.json` + `images/<file_name>`.
+ * `annotations/instances_<split>.json` + `images/<file_name>`. Image-level labels are written as
+ * `labels: [categoryId…]` on image records (detkit's extension; COCO has no field for them).
  */
 import { Dataset } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
@@ -15,6 +16,7 @@ import { mapPool } from '../core/pool.js';
 import { cocoLocator, parseCoco } from './coco-read.js';
 import { isResults, writeCocoFile } from './coco-write.js';
 import type { DatasetFormat, Detected, ReadOptions, WriteOptions, WriteResult } from './format.js';
+import { copyImage } from './images.js';
 import type { LossReport } from './loss.js';
 
 export interface CocoReadOptions extends ReadOptions {
@@ -117,7 +119,9 @@ async function readCoco(files: FileAccess, path: string, options: CocoReadOption
   const dataset = parts.length === 1 ? parts[0].dataset : mergeParts(parts);
   if (parts.length === 1 && parts[0].split) for (const im of dataset.images) im.split = parts[0].split;
   dataset.info.sourceFormat = 'coco';
-  dataset.info.task ??= 'detection';
+  // Image labels and no boxes: a classification dataset written by detkit (`labels` extension).
+  const classification = dataset.annotations.length === 0 && dataset.images.some((im) => im.labels?.length);
+  dataset.info.task ??= classification ? 'classification' : 'detection';
   // Results alone name images by id only: there is no image folder to point at.
   if (!parts[0].results || options.imageRoot) dataset.info.imageRoot ??= parts[0].root;
   dataset.info.locate = cocoLocator(
@@ -238,15 +242,29 @@ async function writeCoco(dataset: Dataset, files: FileAccess, path: string, opti
       });
     }
   }
-  if (options.copyImages) written.push(...(await copyImages(dataset, files, asFile ? dirname(path) : path, options)));
+  // Images that exist only embedded (MNIST, CIFAR, TFRecord) are written even unasked: nothing else holds them.
+  const embedded = dataset.info.embeddedImages?.size ?? 0;
+  if (options.copyImages || embedded > 0) {
+    written.push(...(await copyImages(dataset, files, asFile ? dirname(path) : path, options, !options.copyImages)));
+  }
   return { files: written, loss } satisfies WriteResult;
 }
 
-async function copyImages(dataset: Dataset, files: FileAccess, outDir: string, options: WriteOptions) {
+async function copyImages(
+  dataset: Dataset,
+  files: FileAccess,
+  outDir: string,
+  options: WriteOptions,
+  onlyEmbedded = false,
+) {
   const root = options.imageRoot ?? dataset.info.imageRoot;
-  if (!root) throw new DetkitError('cannot copy images: the dataset does not say where they are');
-  const targets = dataset.images.map((im) => joinPath(outDir, 'images', im.file));
-  await mapPool(dataset.images, 16, (im, i) => files.copyFile(joinPath(root, im.file), targets[i]));
+  const embedded = dataset.info.embeddedImages;
+  const images = onlyEmbedded ? dataset.images.filter((im) => embedded?.has(im.id)) : dataset.images;
+  if (!root && images.some((im) => !embedded?.has(im.id))) {
+    throw new DetkitError('cannot copy images: the dataset does not say where they are');
+  }
+  const targets = images.map((im) => joinPath(outDir, 'images', im.file));
+  await mapPool(images, 16, (im, i) => copyImage(dataset, im, files, targets[i], root));
   return targets;
 }
 
@@ -260,7 +278,7 @@ export const coco: DatasetFormat = {
     crowd: true,
     scores: true,
     attributes: ['*'],
-    imageLabels: false,
+    imageLabels: true,
     negatives: true,
     categoryIds: true,
     imageIds: true,

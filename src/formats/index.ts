@@ -1,9 +1,13 @@
 /** Registers the built-in formats. Add a format by importing it here. */
+import { cifar10 } from './cifar.js';
 import { coco } from './coco.js';
+import { ilsvrc } from './ilsvrc.js';
+import { imagefolder } from './imagefolder.js';
+import { mnist } from './mnist.js';
 import { registerFormat } from './registry.js';
 import { tfrecord } from './tfrecord/index.js';
 
-const builtin = [coco, tfrecord];
+const builtin = [coco, tfrecord, imagefolder, ilsvrc, mnist, cifar10];
 for (const format of builtin) registerFormat(format);
 
 export { type CocoReadOptions, type CocoWriteOptions, coco } from './coco.js';
