@@ -110,7 +110,7 @@ async function idxPairs(files: FileAccess, path: string): Promise<IdxPair[]> {
       if (pairs.some((p) => p.split === SPLIT_OF_PREFIX[m[1]])) continue;
       pairs.push({ split: SPLIT_OF_PREFIX[m[1]], images: joinPath(dir, name), labels: joinPath(dir, labels) });
     }
-    if (pairs.length > 0) return pairs;
+    if (pairs.length > 0) return pairs.sort((a, b) => (a.split === 'train' ? 0 : 1) - (b.split === 'train' ? 0 : 1));
   }
   return [];
 }
