@@ -110,8 +110,8 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
         labels: [bytes[k * RECORD]],
       };
       dataset.images.push(image);
-      store.addPixels(id, bytes.subarray(k * RECORD + 1, (k + 1) * RECORD));
     }
+    store.addRecords(sources[sources.length - 1].first + 1, count, bytes, 1, RECORD);
     inSplit.set(split, index);
     options.progress?.(n + 1, found.batches.length);
   }

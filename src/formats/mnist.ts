@@ -152,8 +152,8 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
         labels: [label],
       };
       dataset.images.push(image);
-      store.addPixels(id, images.data.subarray(k * images.recordSize, (k + 1) * images.recordSize));
     }
+    store.addRecords(sources[sources.length - 1].first + 1, count, images.data, 0, images.recordSize);
     options.progress?.(n + 1, pairs.length);
   }
   dataset.info.locate = (kind, index) => {

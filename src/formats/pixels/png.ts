@@ -1,10 +1,11 @@
 /**
- * Minimal PNG encoder and decoder for 8-bit greyscale / RGB pixels, environment-free (fflate's
- * zlib). Encoding serves formats whose images exist only as raw pixels (MNIST, CIFAR);
- * decoding serves their writers, which need the pixels back. Not a general PNG library:
- * 8-bit, non-interlaced, no palette.
+ * Minimal PNG encoder and decoder for 8-bit greyscale / RGB pixels, environment-free (our
+ * small-input deflate to encode, fflate to inflate). Encoding serves formats whose images exist
+ * only as raw pixels (MNIST, CIFAR); decoding serves their writers, which need the pixels back.
+ * Not a general PNG library: 8-bit, non-interlaced, no palette.
  */
-import { unzlibSync, zlibSync } from 'fflate';
+import { unzlibSync } from 'fflate';
+import { zlibDeflate } from './deflate.js';
 
 export type Channels = 1 | 3;
 
@@ -59,7 +60,7 @@ export function encodePng({ data, width, height, channels }: Pixels): Uint8Array
   const parts = [
     new Uint8Array(SIGNATURE),
     chunk('IHDR', header),
-    chunk('IDAT', zlibSync(scanlines, { level: 6 })),
+    chunk('IDAT', zlibDeflate(scanlines)),
     chunk('IEND', new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

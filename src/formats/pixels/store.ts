@@ -1,7 +1,7 @@
 /**
- * Images held as raw pixels (views into the dataset files' bytes, no copy) and handed out as
- * PNG bytes only when a writer asks: reading MNIST's 70k images costs one buffer, not 70k
- * encoded PNGs. It is the dataset's `embeddedImages` map, so writers need not know about it.
+ * Images held as raw pixels (the dataset files' bytes, no copy, no object per image) and handed
+ * out as PNG bytes only when a writer asks: reading MNIST's 70k images costs its one buffer,
+ * not 70k encoded PNGs. It is the dataset's `embeddedImages` map, so writers need not know it.
  */
 import type { ImageId } from '../../core/dataset.js';
 import { type Channels, encodePng, type Pixels } from './png.js';
@@ -14,22 +14,46 @@ export interface PixelLayout {
   planar: boolean;
 }
 
+/** Consecutive image ids whose pixels sit at a fixed stride in one buffer (one idx file, one batch). */
+interface RecordBlock {
+  firstId: ImageId;
+  count: number;
+  bytes: Uint8Array;
+  /** Offset of the first record's pixels, and from one record's pixels to the next. */
+  offset: number;
+  stride: number;
+}
+
 export class PixelImages implements Map<ImageId, Uint8Array> {
-  private readonly raw = new Map<ImageId, Uint8Array>();
+  private readonly blocks: RecordBlock[] = [];
   /** Encoded bytes set explicitly (`set`), which take precedence over raw pixels. */
   private readonly encoded = new Map<ImageId, Uint8Array>();
+  private readonly removed = new Set<ImageId>();
 
   constructor(readonly layout: PixelLayout) {}
 
-  /** Registers the pixel bytes of one image (`width × height × channels` bytes in `layout`). */
-  addPixels(id: ImageId, bytes: Uint8Array): void {
-    this.raw.set(id, bytes);
+  /** Registers `count` images with ids `firstId…`, record k's pixels at `offset + k·stride`. */
+  addRecords(firstId: ImageId, count: number, bytes: Uint8Array, offset: number, stride: number): void {
+    this.blocks.push({ firstId, count, bytes, offset, stride });
+  }
+
+  private raw(id: ImageId): Uint8Array | undefined {
+    if (this.removed.has(id)) return undefined;
+    for (const b of this.blocks) {
+      const k = id - b.firstId;
+      if (k >= 0 && k < b.count && Number.isInteger(k)) {
+        const start = b.offset + k * b.stride;
+        const { width, height, channels } = this.layout;
+        return b.bytes.subarray(start, start + width * height * channels);
+      }
+    }
+    return undefined;
   }
 
   /** Row-major interleaved pixels of an image held raw, or undefined. */
   pixels(id: ImageId): Pixels | undefined {
-    const bytes = this.raw.get(id);
-    if (!bytes || this.encoded.has(id)) return undefined;
+    const bytes = this.encoded.has(id) ? undefined : this.raw(id);
+    if (!bytes) return undefined;
     const { width, height, channels, planar } = this.layout;
     if (!planar || channels === 1) return { data: bytes, width, height, channels };
     const n = width * height;
@@ -48,7 +72,7 @@ export class PixelImages implements Map<ImageId, Uint8Array> {
   }
 
   has(id: ImageId): boolean {
-    return this.encoded.has(id) || this.raw.has(id);
+    return this.encoded.has(id) || this.raw(id) !== undefined;
   }
 
   set(id: ImageId, bytes: Uint8Array): this {
@@ -57,24 +81,35 @@ export class PixelImages implements Map<ImageId, Uint8Array> {
   }
 
   delete(id: ImageId): boolean {
-    const a = this.encoded.delete(id);
-    return this.raw.delete(id) || a;
+    const had = this.has(id);
+    this.encoded.delete(id);
+    this.removed.add(id);
+    return had;
   }
 
   clear(): void {
-    this.raw.clear();
+    this.blocks.length = 0;
     this.encoded.clear();
+    this.removed.clear();
   }
 
   get size(): number {
-    let n = this.raw.size;
-    for (const id of this.encoded.keys()) if (!this.raw.has(id)) n++;
+    let n = 0;
+    for (const _ of this.keys()) n++;
     return n;
   }
 
   *keys(): MapIterator<ImageId> {
-    yield* this.raw.keys();
-    for (const id of this.encoded.keys()) if (!this.raw.has(id)) yield id;
+    const seen = new Set<ImageId>();
+    for (const b of this.blocks) {
+      for (let k = 0; k < b.count; k++) {
+        const id = b.firstId + k;
+        if (this.removed.has(id) && !this.encoded.has(id)) continue;
+        seen.add(id);
+        yield id;
+      }
+    }
+    for (const id of this.encoded.keys()) if (!seen.has(id)) yield id;
   }
 
   *values(): MapIterator<Uint8Array> {
