@@ -113,3 +113,12 @@ test('boxes are a loss when a detection dataset goes to class folders', () => {
     [['boxes', 2]],
   );
 });
+
+test('empty class folders do not stop detection, label files beside images do', async () => {
+  const root = tmp();
+  mkdirSync(join(root, 'train', 'a'), { recursive: true });
+  await image(join(root, 'train', 'b', '1.png'), 4, 4);
+  assert.equal((await imagefolder.detect(nodeFiles, root))?.confidence, 0.6);
+  writeFileSync(join(root, 'train', 'b', '1.txt'), '0 0.5 0.5 1 1');
+  assert.equal(await imagefolder.detect(nodeFiles, root), null);
+});

@@ -158,10 +158,14 @@ export const imagefolder: DatasetFormat = {
     if (entries.some((e) => !e.isDirectory && ANNOTATION_FILE.test(e.name))) return null;
     const folders = await classFolders(files, path);
     if (folders.length === 0) return null;
-    for (const folder of folders.slice(0, 8)) {
-      const inside = await files.list(joinPath(path, folder.dir));
-      if (!inside.some((e) => !e.isDirectory && isImagePath(e.name))) return null;
+    // Class folders hold images (empty classes are allowed); annotation files mean YOLO/VOC/COCO.
+    let images = false;
+    for (const folder of folders.slice(0, 16)) {
+      const inside = (await files.list(joinPath(path, folder.dir))).filter((e) => !e.isDirectory);
+      if (inside.some((e) => ANNOTATION_FILE.test(e.name))) return null;
+      images ||= inside.some((e) => isImagePath(e.name));
     }
+    if (!images) return null;
     const classes = new Set(folders.map((f) => f.name)).size;
     const splits = new Set(folders.map((f) => f.split).filter(Boolean));
     const where = splits.size > 0 ? ` in split folders ${[...splits].join(', ')}` : '';

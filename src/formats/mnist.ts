@@ -29,7 +29,8 @@ const capabilities: FormatCapabilities = {
   scores: false,
   attributes: [],
   imageLabels: true,
-  negatives: false,
+  // Every image is a "negative" here (no boxes); images without a label are reported by the writer.
+  negatives: true,
   categoryIds: true,
   imageIds: false,
   annotationIds: false,
