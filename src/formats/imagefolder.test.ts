@@ -45,6 +45,20 @@ test('class ids follow sorted class names (code-point order, as torchvision)', a
   assert.equal(ds.info.task, 'classification');
 });
 
+test('numbered split folders (train2017, val2017) are splits too', async () => {
+  const root = tmp();
+  await image(join(root, 'train2017', 'a', '1.png'), 4, 4);
+  await image(join(root, 'val2017', 'a', '2.png'), 4, 4);
+  const ds = await imagefolder.read(nodeFiles, root);
+  assert.deepEqual(
+    ds.images.map((im) => [im.split, im.labels]),
+    [
+      ['train2017', [0]],
+      ['val2017', [0]],
+    ],
+  );
+});
+
 test('train/val split folders at the top are splits, with one class numbering across them', async () => {
   const root = tmp();
   await image(join(root, 'train', 'b', '1.png'), 4, 4);

@@ -16,7 +16,8 @@ import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, Writ
 import { copyImage, forEachLimited } from './images.js';
 import type { LossReport } from './loss.js';
 
-const SPLITS = new Set(['train', 'training', 'val', 'valid', 'validation', 'test', 'testing', 'eval', 'dev']);
+/** Split folder names: train, val, test… optionally numbered (train2017, val_1). */
+const SPLIT = /^(train|training|val|valid|validation|test|testing|eval|dev)([-_]?\d+)?$/i;
 const ANNOTATION_FILE = /\.(json|xml|txt|csv|yaml|yml|pbtxt|tfrecord|record)$/i;
 
 const capabilities: FormatCapabilities = {
@@ -49,7 +50,7 @@ interface ClassFolder {
 /** Class folders under `root`, split folders recognised when they are all the top level holds. */
 async function classFolders(files: FileAccess, root: string): Promise<ClassFolder[]> {
   const top = (await files.list(root)).filter((e) => e.isDirectory && !e.name.startsWith('.')).map((e) => e.name);
-  const splitLayout = top.length > 0 && top.every((name) => SPLITS.has(name.toLowerCase()));
+  const splitLayout = top.length > 0 && top.every((name) => SPLIT.test(name));
   if (!splitLayout) return top.map((name) => ({ name, dir: name }));
   const out: ClassFolder[] = [];
   for (const split of top) {
@@ -111,6 +112,10 @@ async function write(dataset: Dataset, files: FileAccess, path: string, options:
   const splits = [...new Set(dataset.images.map((im) => im.split).filter((s): s is string => !!s))];
   const unsplit = dataset.images.filter((im) => !im.split).length;
   if (splits.length > 0 && unsplit > 0) options.warn?.(`${unsplit} images without a split are written under train/`);
+  const odd = splits.filter((s) => !SPLIT.test(s));
+  if (odd.length > 0) {
+    options.warn?.(`split folders ${odd.join(', ')} are not train/val/test names: reading back takes them for classes`);
+  }
   const prefixOf = (im: ImageRecord) => (splits.length === 0 ? '' : `${im.split ?? 'train'}/`);
   // Every class gets its folder, also when empty, so class numbering survives the round trip.
   for (const prefix of splits.length === 0 ? [''] : [...new Set(dataset.images.map(prefixOf))]) {
