@@ -11,11 +11,13 @@
  * Categories are the synsets in mapping order (name = synset id, `extra.words` = its words).
  * Image labels: the synset folder for train images, the boxes' synsets for val, none for test.
  *
- * Coordinates: ILSVRC corners (XML and CSV alike) are 0-based inclusive pixel indexes — the
- * devkit's evaluation measures a box as `xmax - xmin + 1` wide, and the ImageNet DET/VID
- * loaders read them unshifted (unlike VOC's 1-based ones). In detkit's continuous frame that is
- * `x = xmin, w = xmax - xmin + 1`; boxes reaching past the image (a few have xmax = width) are
- * clipped to it when the size is known. Read-only: write to coco or another detection format.
+ * Coordinates: the devkit readme says the boxes are "in PASCAL VOC format" — inclusive pixel
+ * corners — but unlike VOC they start at 0: xmin = 0 occurs, xmax reaches width − 1, and the
+ * ImageNet DET/VID loaders (Deformable ConvNets, FGFA) read them unshifted, clipping xmax at
+ * width − 1 (where VOC loaders subtract 1). CSV and XML give the same numbers. In detkit's
+ * continuous frame that is `x = xmin, w = xmax - xmin + 1`; boxes reaching past the image (a
+ * few have xmax = width) are clipped to it when the size is known. Read-only: convert to coco
+ * (boxes + image labels) or imagefolder.
  */
 import { XMLParser } from 'fast-xml-parser';
 import { Dataset, type ImageRecord } from '../core/dataset.js';
