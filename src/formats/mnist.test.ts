@@ -88,6 +88,14 @@ test('detection names the idx files and their reason', async () => {
   assert.match(found.reason, /train-images-idx3-ubyte\.gz/);
 });
 
+test('an images file alone reads as its split with its labels file', async () => {
+  const ds = await mnist.read(nodeFiles, join(mnistDir(), 't10k-images-idx3-ubyte.gz'));
+  assert.deepEqual(
+    ds.images.map((im) => [im.split, im.labels]),
+    [['test', [4]]],
+  );
+});
+
 test('a wrong magic number is a one-line error naming the file', async () => {
   const dir = mnistDir({ gz: false, train: labels([1, 2, 3]) });
   await assert.rejects(mnist.read(nodeFiles, dir), (e: Error) => {

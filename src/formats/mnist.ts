@@ -11,7 +11,7 @@ import { gunzipSync } from 'fflate';
 import { Dataset, type ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
-import { joinPath } from '../core/paths.js';
+import { basename, dirname, joinPath } from '../core/paths.js';
 import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';
 import type { LossReport } from './loss.js';
 import { collectRecords } from './pixels/records.js';
@@ -92,8 +92,13 @@ interface IdxPair {
   labels: string;
 }
 
-/** Image/label file pairs in `path` or its `raw/` subfolder (torchvision's layout). */
+/** Image/label file pairs in `path` or its `raw/` subfolder (torchvision's layout); an images file alone names its pair. */
 async function idxPairs(files: FileAccess, path: string): Promise<IdxPair[]> {
+  const stat = await files.stat(path);
+  if (stat && !stat.isDirectory) {
+    if (!IMAGES.test(basename(path))) return [];
+    return (await idxPairs(files, dirname(path))).filter((p) => p.images === joinPath(path));
+  }
   for (const dir of [path, joinPath(path, 'raw')]) {
     if (!(await files.stat(dir))?.isDirectory) continue;
     const names = (await files.list(dir)).filter((e) => !e.isDirectory).map((e) => e.name);
