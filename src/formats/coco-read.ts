@@ -91,6 +91,12 @@ function readCategories(list: unknown[], file: string, into: Dataset): void {
   }
 }
 
+/** detkit's image-level labels extension: `labels: [categoryId…]` on an image record. */
+function readLabels(file: string, path: string, labels: unknown): number[] {
+  if (!Array.isArray(labels)) bad(file, path, `labels must be an array of category ids, got ${jsonKind(labels)}`);
+  return labels.map((l, k) => numberAt(file, `${path}[${k}]`, l, 'category id'));
+}
+
 function readImages(list: unknown[], file: string, into: Dataset): void {
   for (let i = 0; i < list.length; i++) {
     const im = list[i];
@@ -104,9 +110,10 @@ function readImages(list: unknown[], file: string, into: Dataset): void {
     const width = im.width === undefined ? 0 : numberAt(file, `${path}.width`, im.width, 'width');
     const height = im.height === undefined ? 0 : numberAt(file, `${path}.height`, im.height, 'height');
     const image: ImageRecord = { id, file: im.file_name, width, height };
+    if (im.labels !== undefined) image.labels = readLabels(file, `${path}.labels`, im.labels);
     let extra: Json | undefined;
     for (const key in im) {
-      if (key === 'id' || key === 'file_name' || key === 'width' || key === 'height') continue;
+      if (key === 'id' || key === 'file_name' || key === 'width' || key === 'height' || key === 'labels') continue;
       extra ??= {};
       extra[key] = im[key];
     }

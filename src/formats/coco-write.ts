@@ -58,8 +58,10 @@ function extraFields(extra: Record<string, unknown> | undefined): string {
   return out;
 }
 
+/** Image-level labels (classification) go in a `labels: [categoryId…]` field, detkit's extension. */
 export function imageLine(im: ImageRecord): string {
-  return `{"id":${num(im.id)},"file_name":${JSON.stringify(im.file)},"width":${num(im.width)},"height":${num(im.height)}${extraFields(im.extra)}}`;
+  const labels = im.labels?.length ? `,"labels":[${im.labels.map(num).join(',')}]` : '';
+  return `{"id":${num(im.id)},"file_name":${JSON.stringify(im.file)},"width":${num(im.width)},"height":${num(im.height)}${labels}${extraFields(im.extra)}}`;
 }
 
 export function categoryLine(c: Category): string {

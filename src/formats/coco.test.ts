@@ -245,6 +245,20 @@ test('a category_id that is not an integer is refused', () => {
   assert.equal(e.where.record, 'annotations[0].category_id');
 });
 
+test('image-level labels are read from a labels array of category ids (detkit extension)', () => {
+  const { dataset } = parseCoco(
+    '{"images": [{"id": 1, "file_name": "a.png", "width": 2, "height": 2, "labels": [3, 5]}]}',
+    'a.json',
+  );
+  assert.deepEqual(dataset.images[0].labels, [3, 5]);
+  assert.equal(dataset.images[0].extra, undefined);
+});
+
+test('image labels that are not category ids name the element', () => {
+  const e = readError('{"images": [{"id": 1, "file_name": "a.png", "labels": [1, "cat"]}]}');
+  assert.equal(e.where.record, 'images[0].labels[1]');
+});
+
 test('JSON that is not COCO says what was expected', () => {
   assert.match(
     readError('{"shapes": []}').message,

@@ -5,16 +5,18 @@
  *
  * Layouts read: a `.json` file, or a folder holding `annotations/instances_<split>.json` (one
  * split per file, merged) or a COCO `.json` at its top. A folder is written as
- * `annotations/instances_<split>.json` + `images/<file_name>`.
+ * `annotations/instances_<split>.json` + `images/<file_name>`. Image-level labels are written as
+ * `labels: [categoryId…]` on image records (detkit's extension; COCO has no field for them).
  */
 import { Dataset } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { basename, dirname, extname, joinPath, relativePath } from '../core/paths.js';
+import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 import { cocoLocator, parseCoco } from './coco-read.js';
 import { isResults, writeCocoFile } from './coco-write.js';
 import type { DatasetFormat, Detected, ReadOptions, WriteOptions, WriteResult } from './format.js';
-import { copyImages } from './images.js';
+import { copyImage } from './images.js';
 import type { LossReport } from './loss.js';
 
 export interface CocoReadOptions extends ReadOptions {
@@ -117,7 +119,9 @@ async function readCoco(files: FileAccess, path: string, options: CocoReadOption
   const dataset = parts.length === 1 ? parts[0].dataset : mergeParts(parts);
   if (parts.length === 1 && parts[0].split) for (const im of dataset.images) im.split = parts[0].split;
   dataset.info.sourceFormat = 'coco';
-  dataset.info.task ??= 'detection';
+  // Image labels and no boxes: a classification dataset written by detkit (`labels` extension).
+  const classification = dataset.annotations.length === 0 && dataset.images.some((im) => im.labels?.length);
+  dataset.info.task ??= classification ? 'classification' : 'detection';
   // Results alone name images by id only: there is no image folder to point at.
   if (!parts[0].results || options.imageRoot) dataset.info.imageRoot ??= parts[0].root;
   dataset.info.locate = cocoLocator(
@@ -238,9 +242,15 @@ async function writeCoco(dataset: Dataset, files: FileAccess, path: string, opti
       });
     }
   }
-  if (options.copyImages) {
-    const targets = dataset.images.map((im) => joinPath('images', im.file));
-    await copyImages(dataset, files, asFile ? dirname(path) : path, targets, options);
+  // Images that exist only embedded (MNIST, CIFAR, TFRecord) are written even unasked: nothing else holds them.
+  const embedded = dataset.info.embeddedImages;
+  const images = options.copyImages ? dataset.images : dataset.images.filter((im) => embedded?.has(im.id));
+  if (images.length > 0) {
+    const outDir = asFile ? dirname(path) : path;
+    const targets = images.map((im) => joinPath('images', im.file));
+    await mapPool(images, FILE_CONCURRENCY, (im, k) =>
+      copyImage(dataset, im, files, joinPath(outDir, targets[k]), options.imageRoot),
+    );
     written.push(...targets);
   }
   return { files: written, loss } satisfies WriteResult;
@@ -256,7 +266,7 @@ export const coco: DatasetFormat = {
     crowd: true,
     scores: true,
     attributes: ['*'],
-    imageLabels: false,
+    imageLabels: true,
     negatives: true,
     categoryIds: true,
     imageIds: true,

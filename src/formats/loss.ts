@@ -60,6 +60,7 @@ export function lossReport(dataset: Dataset, caps: FormatCapabilities): LossRepo
   const push = (what: string, count: number, message: string) => {
     if (count > 0) out.push({ what, count, message });
   };
+  if (!caps.boxes) push('boxes', t.length, 'boxes (annotations are dropped; image-level labels stay)');
   if (!caps.polygons) push('polygons', polygons, 'polygon segmentations');
   if (!caps.rle) push('rle', rles, 'RLE masks');
   if (!caps.crowd) push('crowd', crowd, 'crowd flags (iscrowd=1 boxes become ordinary boxes)');
