@@ -32,21 +32,31 @@ export function registerEval(program: Command): void {
     .option('--json', 'machine-readable output: {stats, perClass}')
     .action(async (options: EvalOptions) => {
       // Loaded here, not at the top: other commands should not pay for the evaluator.
-      const [{ DetkitError }, { nodeFiles }, coco] = await Promise.all([
+      const [{ DetkitError }, { nodeFiles }, coco, { startCocoEvalThreads }] = await Promise.all([
         import('../../core/errors.js'),
         import('../../io/node-files.js'),
         import('../../eval/coco/index.js'),
+        import('../../io/coco-eval-threads.js'),
       ]);
       if (options.iouType !== 'bbox' && options.iouType !== 'segm') {
         throw new DetkitError(`--iou-type must be bbox or segm, got "${options.iouType}"`);
       }
+      // A second thread (when a core is idle; DETKIT_THREADS=1 or 2 forces) starts while the files
+      // are read and parsed.
+      const forced = process.env.DETKIT_THREADS;
+      const threads =
+        options.iouType === 'bbox' && forced !== '1'
+          ? startCocoEvalThreads(forced === '2' ? true : undefined)
+          : undefined;
       const [gtText, predBytes] = await Promise.all([
         nodeFiles.readText(options.gt),
         nodeFiles.readBytes(options.pred),
       ]);
       const gt = coco.parseCocoGroundTruth(gtText, options.gt);
       const pred = await coco.loadCocoResults(predBytes, gt, { file: options.pred });
-      const result = await coco.evaluateCoco(gt, pred, { iouType: options.iouType });
+      const result = threads
+        ? await threads.evaluate(gt, pred, { iouType: options.iouType }).finally(() => threads.close())
+        : await coco.evaluateCoco(gt, pred, { iouType: options.iouType });
       const perClass = result.perCategory.map((c) => ({
         categoryId: c.categoryId,
         name: c.name,
