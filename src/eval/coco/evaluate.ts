@@ -143,6 +143,11 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
   const gtIds = gtTable.ids;
   const dtIds = dtTable.ids;
   const masks = p.iouType === 'segm' ? new SegmMasks(gt, dt, options) : undefined;
+  if (masks) {
+    // _prepare converts every loaded annotation up front, so a bad one fails even where unused.
+    for (const row of gtUnits.rows) masks.rle('gt', row);
+    for (const row of dtUnits.rows) masks.rle('dt', row);
+  }
 
   // Scratch, grown as needed.
   let sortTmp = new Int32Array(64);
@@ -412,7 +417,7 @@ class SegmMasks {
     for (const im of gt.images) this.sizes.set(im.id, [im.height, im.width]);
   }
 
-  private rle(which: 'gt' | 'dt', row: number): Rle {
+  rle(which: 'gt' | 'dt', row: number): Rle {
     const cache = which === 'gt' ? this.gtRles : this.dtRles;
     const hit = cache[row];
     if (hit) return hit;
