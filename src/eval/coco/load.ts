@@ -139,7 +139,7 @@ export async function loadCocoResults(
       categoryId = fields[1];
       score = fields[2];
       hasBox = true;
-    } else if ((cur.expect(123, 'an object'), !cur.accept(125))) {
+    } else if (cur.openObject()) {
       for (;;) {
         const key = cur.key(KEYS);
         cur.expect(58, '":"');
