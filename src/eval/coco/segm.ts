@@ -23,7 +23,11 @@ const MASK_MODULE = '../mask/index.js';
 
 /** Imports the mask API on first use (a variable specifier keeps it out of bbox-only start-up). */
 export async function loadMaskApi(): Promise<MaskApi> {
-  return (await import(MASK_MODULE)) as MaskApi;
+  try {
+    return (await import(MASK_MODULE)) as MaskApi;
+  } catch (e) {
+    throw new DetkitError(`segm evaluation needs the RLE mask API (src/eval/mask): ${(e as Error).message}`);
+  }
 }
 
 /** What an annotation row is called in messages: its JSON path when the table came from a file. */
