@@ -9,6 +9,7 @@ export {
   loadDetector,
   type StageTimings,
 } from './detector.js';
+export * as cocoEval from './eval/coco/index.js';
 export { COCO_CATEGORY_IDS, COCO_LABELS, cocoCategoryId } from './families/coco-labels.js';
 export * from './formats/index.js';
 export { NodeFiles, nodeFiles, writeAtomically } from './io/node-files.js';

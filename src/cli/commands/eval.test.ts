@@ -50,9 +50,22 @@ async function withFiles(run: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-test('eval --json adds perClass, f1Optimal, tide and confusion to the COCO stats', () =>
+test('eval --json gives the 12 stats and per-class AP; --analyze adds F1, TIDE and confusion', () =>
   withFiles(async (dir) => {
-    const r = await detkit(['eval', '--gt', join(dir, 'gt.json'), '--pred', join(dir, 'pred.json'), '--json']);
+    const plain = await detkit(['eval', '--gt', join(dir, 'gt.json'), '--pred', join(dir, 'pred.json'), '--json']);
+    assert.equal(plain.code, 0, plain.stderr);
+    const basic = JSON.parse(plain.stdout);
+    assert.deepEqual(Object.keys(basic), ['metric', 'iouType', 'statNames', 'stats', 'perClass']);
+    assert.equal(basic.perClass[0].name, 'cat');
+    const r = await detkit([
+      'eval',
+      '--gt',
+      join(dir, 'gt.json'),
+      '--pred',
+      join(dir, 'pred.json'),
+      '--json',
+      '--analyze',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.stats.length, 12);

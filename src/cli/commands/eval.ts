@@ -8,6 +8,7 @@ interface EvalOptions extends CommonOptions {
   iouType: string;
   metric: string;
   report?: string;
+  analyze?: boolean;
   iou: string;
   score: string;
 }
@@ -45,6 +46,7 @@ export function registerEval(program: Command): void {
     .option('--iou-type <type>', 'bbox or segm (coco)', 'bbox')
     .option('--iou <thr>', 'confusion matrix IoU threshold', '0.45')
     .option('--score <thr>', 'confusion matrix score threshold', '0.25')
+    .option('--analyze', 'also compute F1-optimal thresholds, TIDE errors and the confusion matrix (coco)')
     .option('--report <dir>', 'write an HTML report with plots (SVG and PNG) into this folder')
     .option('--json', 'machine-readable output: {stats, perClass, f1Optimal, tide, confusion}')
     .action(async (options: EvalOptions) => {
@@ -132,11 +134,22 @@ export function registerEval(program: Command): void {
         return;
       }
 
-      const result = await coco.evaluateCoco(gt, pred, { iouType: options.iouType });
-      const a = analysis.analyzeDetections(gt, pred, {
-        coco: analysis.cocoAccumulatedFrom(result),
-        ...confusion,
-      });
+      // A second thread (when a core is idle; DETKIT_THREADS=1 or 2 forces) splits categories;
+      // the result is bit-identical.
+      const forced = process.env.DETKIT_THREADS;
+      const { startCocoEvalThreads } = await import('../../io/coco-eval-threads.js');
+      const threads =
+        options.iouType === 'bbox' && forced !== '1'
+          ? startCocoEvalThreads(forced === '2' ? true : undefined)
+          : undefined;
+      const result = threads
+        ? await threads.evaluate(gt, pred, { iouType: options.iouType }).finally(() => threads.close())
+        : await coco.evaluateCoco(gt, pred, { iouType: options.iouType });
+      // The analyses (F1 sweep, TIDE, confusion) cost more than the evaluation itself: on request.
+      const a =
+        options.analyze || options.report
+          ? analysis.analyzeDetections(gt, pred, { coco: analysis.cocoAccumulatedFrom(result), ...confusion })
+          : undefined;
       const missing = (v: number) => (v < 0 ? null : v);
       const cocoPerClass = new Map(
         result.perCategory.map((c) => [
@@ -158,7 +171,15 @@ export function registerEval(program: Command): void {
           iouType: options.iouType,
           statNames: coco.STAT_NAMES,
           stats: result.stats,
-          ...extras.detectionJson(a, cocoPerClass),
+          ...(a
+            ? extras.detectionJson(a, cocoPerClass)
+            : {
+                perClass: result.perCategory.map((c) => ({
+                  categoryId: c.categoryId,
+                  name: c.name,
+                  ...cocoPerClass.get(c.categoryId),
+                })),
+              }),
         });
       } else {
         const stats = result.stats.map((v, i) => [STAT_LABELS[i], v.toFixed(3)]);
@@ -170,9 +191,26 @@ export function registerEval(program: Command): void {
           ]),
         );
         say(options);
-        extras.printDetection(options, a);
+        if (a) extras.printDetection(options, a);
+        else {
+          const shown = (v: number) => (v < 0 ? '-' : v.toFixed(3));
+          say(
+            options,
+            table(
+              result.perCategory.map((c) => [
+                c.categoryId,
+                c.name,
+                shown(c.ap),
+                shown(c.ap50),
+                shown(c.ap75),
+                shown(c.ar),
+              ]),
+              ['id', 'category', 'AP', 'AP50', 'AP75', 'AR100'],
+            ),
+          );
+        }
       }
-      if (options.report) {
+      if (options.report && a) {
         await extras.writeReport(options, options.report, {
           title: `detkit eval — COCO ${options.iouType}`,
           summary: result.stats.map((v, i) => ({ name: STAT_LABELS[i], value: v < 0 ? null : v })),

@@ -46,6 +46,8 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
   const nSlots = slotScore.length;
   const W = Math.ceil(T / 16);
   let words = new Uint32Array(0);
+  let ranked = new Uint32Array(0);
+  let pick = new Int32Array(0);
   const tpCount = new Int32Array(T);
   const fpCount = new Int32Array(T);
   const fullFp = T <= 16 ? (((1 << T) - 1) << 16) >>> 0 : -1;
@@ -65,6 +67,7 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
       order = new Int32Array(n);
       tmp = new Int32Array(n);
       list = new Int32Array(n);
+      pick = new Int32Array(n);
       words = new Uint32Array(n * W);
     }
     for (let j = 0; j < n; j++) order[j] = first + j;
@@ -82,16 +85,32 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
       for (let a = 0; a < A; a++) npigs[a] += ev.npig[(u0 + i) * A + a];
     }
 
+    // Outcomes in ranked order, gathered once per category: each maxDets setting then reads a
+    // subsequence of it in order instead of gathering from scattered slots again.
+    if (ranked.length < n * A * W) ranked = new Uint32Array(n * A * W);
+    for (let aw = 0; aw < A * W; aw++) {
+      const from = aw * nSlots;
+      const to = aw * n;
+      for (let j = 0; j < n; j++) ranked[to + j] = states[from + order[j]];
+    }
+
     for (let m = 0; m < M; m++) {
       const maxDet = p.maxDets[m];
       let nd = 0;
-      for (let j = 0; j < n; j++) if (slotRank[order[j]] < maxDet) list[nd++] = order[j];
+      for (let j = 0; j < n; j++) {
+        if (slotRank[order[j]] < maxDet) {
+          pick[nd] = j;
+          list[nd++] = order[j];
+        }
+      }
       for (let a = 0; a < A; a++) {
         const npig = npigs[a];
         if (npig === 0) continue;
         for (let w = 0; w < W; w++) {
-          const at = (a * W + w) * nSlots;
-          for (let j = 0; j < nd; j++) words[w * nd + j] = states[at + list[j]];
+          const from = (a * W + w) * n;
+          const to = w * nd;
+          if (nd === n) words.set(ranked.subarray(from, from + n), to);
+          else for (let j = 0; j < nd; j++) words[to + j] = ranked[from + pick[j]];
         }
         // One pass for all thresholds. Precision only rises at a TP and recall only changes
         // there, so the running max from the right and every searchsorted hit are TP positions:

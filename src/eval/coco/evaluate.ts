@@ -10,7 +10,7 @@ import { bboxIouInto } from './iou.js';
 import { stableSortDesc } from './numeric.js';
 import type { CocoParams } from './params.js';
 import { sortedUnique } from './params.js';
-import { annotationRle, type MaskApi, type Rle, type RowName } from './segm.js';
+import { type MaskApi, type RowName, SegmMasks } from './segm.js';
 
 /** Outcome of one detection at one (area range, IoU threshold). */
 const IGNORED = 0;
@@ -143,6 +143,11 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
   const gtIds = gtTable.ids;
   const dtIds = dtTable.ids;
   const masks = p.iouType === 'segm' ? new SegmMasks(gt, dt, options) : undefined;
+  if (masks) {
+    // _prepare converts every loaded annotation up front, so a bad one fails even where unused.
+    for (const row of gtUnits.rows) masks.rle('gt', row);
+    for (const row of dtUnits.rows) masks.rle('dt', row);
+  }
 
   // Scratch, grown as needed.
   let sortTmp = new Int32Array(64);
@@ -394,47 +399,4 @@ function newDetail(
     gtMatches: rows(G),
     dtIgnore: rows(D),
   };
-}
-
-/** Per-row RLEs, made once (as `_prepare` converts every annotation once). */
-class SegmMasks {
-  private readonly gtRles: (Rle | undefined)[];
-  private readonly dtRles: (Rle | undefined)[];
-  private readonly sizes = new Map<number, [number, number]>();
-
-  constructor(
-    private readonly gt: Dataset,
-    private readonly dt: Dataset,
-    private readonly options: EvaluateOptions,
-  ) {
-    this.gtRles = new Array(gt.annotations.length);
-    this.dtRles = new Array(dt.annotations.length);
-    for (const im of gt.images) this.sizes.set(im.id, [im.height, im.width]);
-  }
-
-  private rle(which: 'gt' | 'dt', row: number): Rle {
-    const cache = which === 'gt' ? this.gtRles : this.dtRles;
-    const hit = cache[row];
-    if (hit) return hit;
-    const table = which === 'gt' ? this.gt.annotations : this.dt.annotations;
-    const name =
-      (which === 'gt' ? this.options.gtRowName : this.options.dtRowName) ??
-      ((r: number) => `${which === 'gt' ? 'annotations' : 'results'}[${r}]`);
-    const [h, w] = this.sizes.get(table.imageIds[row]) ?? [0, 0];
-    const rle = annotationRle(this.options.mask!, table, row, h, w, name);
-    cache[row] = rle;
-    return rle;
-  }
-
-  iouInto(dtRows: Int32Array, D: number, gtRows: Int32Array, out: Float64Array): void {
-    const dts: Rle[] = [];
-    for (let d = 0; d < D; d++) dts.push(this.rle('dt', dtRows[d]));
-    const gts: Rle[] = [];
-    const crowd = new Uint8Array(gtRows.length);
-    for (let j = 0; j < gtRows.length; j++) {
-      gts.push(this.rle('gt', gtRows[j]));
-      crowd[j] = this.gt.annotations.flags[gtRows[j]] & 1;
-    }
-    out.set(this.options.mask!.rleIou(dts, gts, crowd));
-  }
 }

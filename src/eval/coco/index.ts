@@ -13,7 +13,7 @@ import { summarize } from './summarize.js';
 export type { Accumulation, NdArray } from './accumulate.js';
 export { accumulate } from './accumulate.js';
 export type { EvalImageDetail, EvaluatedImages, IouMatrix, ResolvedParams } from './evaluate.js';
-export { evaluate } from './evaluate.js';
+export { evaluate, resolveParams } from './evaluate.js';
 export { loadCocoResults, parseCocoGroundTruth } from './load.js';
 export { npMean, npSum, pairwiseSum } from './numeric.js';
 export { type CocoIouType, type CocoParams, defaultParams, linspace } from './params.js';
@@ -65,7 +65,11 @@ export function cocoParams(options: CocoEvalOptions = {}): CocoParams {
 /** The three phases in one call (synchronous; segm needs `options.mask`). */
 export function evaluateCocoWith(gt: Dataset, dt: Dataset, options: CocoEvalOptions = {}): CocoEvalResult {
   const evaluated = evaluate(gt, dt, cocoParams(options), options);
-  const acc = accumulate(evaluated);
+  return summarizeCoco(accumulate(evaluated), gt, options.keepDetails ? evaluated : undefined);
+}
+
+/** Phase 3 and the per-category table, from accumulated arrays. */
+export function summarizeCoco(acc: Accumulation, gt: Dataset, evaluated?: EvaluatedImages): CocoEvalResult {
   const stats = summarize(acc);
   return {
     params: acc.params,
@@ -74,7 +78,44 @@ export function evaluateCocoWith(gt: Dataset, dt: Dataset, options: CocoEvalOpti
     recall: acc.recall,
     scores: acc.scores,
     perCategory: perCategoryAP(acc, gt),
-    evaluated: options.keepDetails ? evaluated : undefined,
+    evaluated,
+  };
+}
+
+/**
+ * Accumulations of disjoint category subsets (each run with `params.catIds` = its subset) as one
+ * over `params.catIds`. Categories are independent in evaluate and accumulate, so splitting the
+ * work (e.g. across threads) gives the same bits.
+ */
+export function mergeAccumulations(params: ResolvedParams, parts: Accumulation[]): Accumulation {
+  const [T, R, , A, M] = parts[0].precision.shape;
+  const K = params.catIds.length;
+  const precision = new Float64Array(T * R * K * A * M).fill(-1);
+  const recall = new Float64Array(T * K * A * M).fill(-1);
+  const scores = new Float64Array(T * R * K * A * M).fill(-1);
+  const at = new Map(params.catIds.map((id, k) => [id, k]));
+  const AM = A * M;
+  for (const part of parts) {
+    const Kp = part.params.catIds.length;
+    part.params.catIds.forEach((id, kp) => {
+      const k = at.get(id);
+      if (k === undefined) throw new Error(`category ${id} is not among the merged categories`);
+      for (let t = 0; t < T; t++) {
+        recall.set(part.recall.data.subarray((t * Kp + kp) * AM, (t * Kp + kp + 1) * AM), (t * K + k) * AM);
+        for (let r = 0; r < R; r++) {
+          const from = ((t * R + r) * Kp + kp) * AM;
+          const to = ((t * R + r) * K + k) * AM;
+          precision.set(part.precision.data.subarray(from, from + AM), to);
+          scores.set(part.scores.data.subarray(from, from + AM), to);
+        }
+      }
+    });
+  }
+  return {
+    params,
+    precision: { data: precision, shape: [T, R, K, A, M] },
+    recall: { data: recall, shape: [T, K, A, M] },
+    scores: { data: scores, shape: [T, R, K, A, M] },
   };
 }
 

@@ -49,6 +49,12 @@ export class JsonCursor {
     this.pos++;
   }
 
+  /** Consumes '{' (or fails); true when members follow, false for `{}` (consumed whole). */
+  openObject(): boolean {
+    this.expect(123, 'an object');
+    return !this.accept(125);
+  }
+
   /** Consumes `ch` if it is next (after white space). */
   accept(ch: number): boolean {
     if (this.skipSpace() !== ch) return false;

@@ -125,16 +125,21 @@ export async function loadCocoResults(
     cur.fail('results list is empty: no detections to evaluate (pycocotools loadRes fails on it too)');
   }
   const box = new Float64Array(4);
+  const fields = new Float64Array(3);
   for (;;) {
     cur.recordIndex = index;
-    cur.expect(123, 'an object');
     let imageId = Number.NaN;
     let categoryId = Number.NaN;
     let score = Number.NaN;
     let hasBox = false;
     let emptyBox = false;
     let segmentation: unknown;
-    if (!cur.accept(125)) {
+    if (mode === 'bbox' && readPlainBoxRecord(cur, box, fields)) {
+      imageId = fields[0];
+      categoryId = fields[1];
+      score = fields[2];
+      hasBox = true;
+    } else if (cur.openObject()) {
       for (;;) {
         const key = cur.key(KEYS);
         cur.expect(58, '":"');
@@ -204,6 +209,36 @@ export async function loadCocoResults(
 }
 
 /** Reads `[x, y, w, h]` into `box`; true when the list is empty (loadRes then reads masks). */
+const enc = (text: string) => new TextEncoder().encode(text);
+const PLAIN_RECORD = [enc('{"image_id":'), enc(',"category_id":'), enc(',"bbox":['), enc('],"score":'), enc('}')];
+
+function matchBytes(cur: JsonCursor, lit: Uint8Array): boolean {
+  const b = cur.bytes;
+  const at = cur.pos;
+  for (let i = 0; i < lit.length; i++) if (b[at + i] !== lit[i]) return false;
+  cur.pos = at + lit.length;
+  return true;
+}
+
+/**
+ * The fast path for the usual compact record `{"image_id":…,"category_id":…,"bbox":[…],"score":…}`;
+ * anything else (other order, spaces, extra keys) rewinds and returns false for the general reader.
+ */
+function readPlainBoxRecord(cur: JsonCursor, box: Float64Array, fields: Float64Array): boolean {
+  const start = cur.pos;
+  let ok = cur.skipSpace() === 123 && matchBytes(cur, PLAIN_RECORD[0]);
+  if (ok) ok = !Number.isNaN((fields[0] = cur.number())) && matchBytes(cur, PLAIN_RECORD[1]);
+  if (ok) ok = !Number.isNaN((fields[1] = cur.number())) && matchBytes(cur, PLAIN_RECORD[2]);
+  for (let k = 0; ok && k < 4; k++) {
+    ok = !Number.isNaN((box[k] = cur.number()));
+    if (ok && k < 3) ok = cur.bytes[cur.pos++] === 44;
+  }
+  if (ok) ok = matchBytes(cur, PLAIN_RECORD[3]) && !Number.isNaN((fields[2] = cur.number()));
+  if (ok) ok = matchBytes(cur, PLAIN_RECORD[4]);
+  if (!ok) cur.pos = start;
+  return ok;
+}
+
 const BBOX_FIELD = { field: 'bbox' };
 
 function readBox(cur: JsonCursor, box: Float64Array): boolean {

@@ -2,7 +2,7 @@
  * segm evaluation through the RLE mask API (`src/eval/mask`), loaded only when masks are needed so
  * bbox evaluation never pays for it. Conversions follow pycocotools' `annToRLE` / `frPyObjects`.
  */
-import type { AnnotationTable, Segmentation } from '../../core/dataset.js';
+import type { AnnotationTable, Dataset, Segmentation } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
 
 export interface Rle {
@@ -23,7 +23,11 @@ const MASK_MODULE = '../mask/index.js';
 
 /** Imports the mask API on first use (a variable specifier keeps it out of bbox-only start-up). */
 export async function loadMaskApi(): Promise<MaskApi> {
-  return (await import(MASK_MODULE)) as MaskApi;
+  try {
+    return (await import(MASK_MODULE)) as MaskApi;
+  } catch (e) {
+    throw new DetkitError(`segm evaluation needs the RLE mask API (src/eval/mask): ${(e as Error).message}`);
+  }
 }
 
 /** What an annotation row is called in messages: its JSON path when the table came from a file. */
@@ -70,5 +74,48 @@ export function annotationRle(
   } catch (e) {
     if (e instanceof DetkitError) throw e.within({ record: name(row) });
     throw new DetkitError(`bad segmentation: ${(e as Error).message}`, { record: name(row), field: 'segmentation' });
+  }
+}
+
+/** Per-row RLEs, made once (as `_prepare` converts every annotation once). */
+export class SegmMasks {
+  private readonly gtRles: (Rle | undefined)[];
+  private readonly dtRles: (Rle | undefined)[];
+  private readonly sizes = new Map<number, [number, number]>();
+
+  constructor(
+    private readonly gt: Dataset,
+    private readonly dt: Dataset,
+    private readonly options: { mask?: MaskApi; gtRowName?: RowName; dtRowName?: RowName },
+  ) {
+    this.gtRles = new Array(gt.annotations.length);
+    this.dtRles = new Array(dt.annotations.length);
+    for (const im of gt.images) this.sizes.set(im.id, [im.height, im.width]);
+  }
+
+  rle(which: 'gt' | 'dt', row: number): Rle {
+    const cache = which === 'gt' ? this.gtRles : this.dtRles;
+    const hit = cache[row];
+    if (hit) return hit;
+    const table = which === 'gt' ? this.gt.annotations : this.dt.annotations;
+    const name =
+      (which === 'gt' ? this.options.gtRowName : this.options.dtRowName) ??
+      ((r: number) => `${which === 'gt' ? 'annotations' : 'results'}[${r}]`);
+    const [h, w] = this.sizes.get(table.imageIds[row]) ?? [0, 0];
+    const rle = annotationRle(this.options.mask!, table, row, h, w, name);
+    cache[row] = rle;
+    return rle;
+  }
+
+  iouInto(dtRows: Int32Array, D: number, gtRows: Int32Array, out: Float64Array): void {
+    const dts: Rle[] = [];
+    for (let d = 0; d < D; d++) dts.push(this.rle('dt', dtRows[d]));
+    const gts: Rle[] = [];
+    const crowd = new Uint8Array(gtRows.length);
+    for (let j = 0; j < gtRows.length; j++) {
+      gts.push(this.rle('gt', gtRows[j]));
+      crowd[j] = this.gt.annotations.flags[gtRows[j]] & 1;
+    }
+    out.set(this.options.mask!.rleIou(dts, gts, crowd));
   }
 }

@@ -38,28 +38,38 @@ export function summarizeOne(acc: Accumulation, q: SummaryQuery): number {
   const mind = indicesWhere(p.maxDets, (m) => m === maxDets);
   const pairs = broadcastPairs(aind, mind);
   const tind = q.iouThr === undefined ? p.iouThrs.map((_, t) => t) : indicesWhere(p.iouThrs, (t) => t === q.iouThr);
-  const values: number[] = [];
+  const pa = Int32Array.from(pairs, ([a]) => a);
+  const pm = Int32Array.from(pairs, ([, m]) => m);
+  const P = pairs.length;
   if (q.ap) {
     const [, R, K, A, M] = acc.precision.shape;
     const d = acc.precision.data;
+    const values = new Float64Array(tind.length * R * K * P);
+    let n = 0;
     for (const t of tind)
       for (let r = 0; r < R; r++)
-        for (let k = 0; k < K; k++)
-          for (const [a, m] of pairs) {
-            const v = d[(((t * R + r) * K + k) * A + a) * M + m];
-            if (v > -1) values.push(v);
+        for (let k = 0; k < K; k++) {
+          const base = ((t * R + r) * K + k) * A;
+          for (let i = 0; i < P; i++) {
+            const v = d[(base + pa[i]) * M + pm[i]];
+            if (v > -1) values[n++] = v;
           }
-  } else {
-    const [, K, A, M] = acc.recall.shape;
-    const d = acc.recall.data;
-    for (const t of tind)
-      for (let k = 0; k < K; k++)
-        for (const [a, m] of pairs) {
-          const v = d[((t * K + k) * A + a) * M + m];
-          if (v > -1) values.push(v);
         }
+    return n === 0 ? -1 : npMean(values.subarray(0, n));
   }
-  return values.length === 0 ? -1 : npMean(values);
+  const [, K, A, M] = acc.recall.shape;
+  const d = acc.recall.data;
+  const values = new Float64Array(tind.length * K * P);
+  let n = 0;
+  for (const t of tind)
+    for (let k = 0; k < K; k++) {
+      const base = (t * K + k) * A;
+      for (let i = 0; i < P; i++) {
+        const v = d[(base + pa[i]) * M + pm[i]];
+        if (v > -1) values[n++] = v;
+      }
+    }
+  return n === 0 ? -1 : npMean(values.subarray(0, n));
 }
 
 /** The 12 stats in pycocotools order (`_summarizeDets`). */
