@@ -9,7 +9,7 @@ import { Dataset, type ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { basename, joinPath } from '../core/paths.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';
+import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from './format.js';
 import type { LossReport } from './loss.js';
 import { collectRecords, labelBytes } from './pixels/records.js';
 import { PixelImages, type PixelLayout } from './pixels/store.js';
@@ -22,23 +22,13 @@ const PER_BATCH = 10000;
 /** The published order, used when `batches.meta.txt` is missing. */
 const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
-const capabilities: FormatCapabilities = {
-  boxes: false,
-  polygons: false,
-  rle: false,
-  crowd: false,
-  scores: false,
-  attributes: [],
+const capabilities = holds({
   imageLabels: true,
   // Every image is a "negative" here (no boxes); images without a label are reported by the writer.
   negatives: true,
   categoryIds: true,
-  imageIds: false,
-  annotationIds: false,
-  area: false,
-  supercategory: false,
   splits: true,
-};
+});
 
 /** The batches folder (`path` or its `cifar-10-batches-bin/`) and its batch files, train first. */
 async function batchFiles(files: FileAccess, path: string): Promise<{ dir: string; batches: string[] } | null> {

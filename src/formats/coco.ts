@@ -15,7 +15,14 @@ import { basename, dirname, extname, joinPath, relativePath } from '../core/path
 import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 import { cocoLocator, parseCoco } from './coco-read.js';
 import { isResults, writeCocoFile } from './coco-write.js';
-import type { DatasetFormat, Detected, ReadOptions, WriteOptions, WriteResult } from './format.js';
+import {
+  type DatasetFormat,
+  type Detected,
+  holds,
+  type ReadOptions,
+  type WriteOptions,
+  type WriteResult,
+} from './format.js';
 import { copyImage } from './images.js';
 import type { LossReport } from './loss.js';
 
@@ -259,7 +266,7 @@ async function writeCoco(dataset: Dataset, files: FileAccess, path: string, opti
 export const coco: DatasetFormat = {
   name: 'coco',
   description: 'COCO instances JSON (boxes, polygons, RLE, crowd) and COCO results JSON (predictions)',
-  capabilities: {
+  capabilities: holds({
     boxes: true,
     polygons: true,
     rle: true,
@@ -274,7 +281,7 @@ export const coco: DatasetFormat = {
     area: true,
     supercategory: true,
     splits: true,
-  },
+  }),
   async detect(files, path) {
     const stat = await files.stat(path);
     if (!stat) return null;

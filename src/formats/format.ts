@@ -56,6 +56,27 @@ export interface FormatCapabilities {
   splits: boolean;
 }
 
+/** Capabilities from what a format holds; everything not named is false. */
+export function holds(can: Partial<FormatCapabilities>): FormatCapabilities {
+  return {
+    boxes: false,
+    polygons: false,
+    rle: false,
+    crowd: false,
+    scores: false,
+    attributes: [],
+    imageLabels: false,
+    negatives: false,
+    categoryIds: false,
+    imageIds: false,
+    annotationIds: false,
+    area: false,
+    supercategory: false,
+    splits: false,
+    ...can,
+  };
+}
+
 export interface DatasetFormat {
   /** Name used on the command line (`--from`, `--to`). */
   name: string;

@@ -26,27 +26,17 @@ import { type FileAccess, walkFiles } from '../core/files.js';
 import { readImageSize } from '../core/image-size.js';
 import { basename, dirname, isImagePath, joinPath, stem } from '../core/paths.js';
 import { mapPool } from '../core/pool.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions } from './format.js';
+import { type DatasetFormat, holds, type ReadOptions } from './format.js';
 
 const MAPPING = 'LOC_synset_mapping.txt';
 const SPLITS = ['train', 'val', 'test'];
 
-const capabilities: FormatCapabilities = {
+const capabilities = holds({
   boxes: true,
-  polygons: false,
-  rle: false,
-  crowd: false,
-  scores: false,
-  attributes: [],
   imageLabels: true,
   negatives: true,
-  categoryIds: false,
-  imageIds: false,
-  annotationIds: false,
-  area: false,
-  supercategory: false,
   splits: true,
-};
+});
 
 interface Layout {
   /** Where the LOC_* files are. */

@@ -12,7 +12,7 @@ import { type FileAccess, walkFiles } from '../core/files.js';
 import { readImageSize } from '../core/image-size.js';
 import { basename, isImagePath, joinPath } from '../core/paths.js';
 import { mapPool } from '../core/pool.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';
+import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from './format.js';
 import { copyImage, forEachLimited } from './images.js';
 import type { LossReport } from './loss.js';
 
@@ -20,23 +20,12 @@ import type { LossReport } from './loss.js';
 const SPLIT = /^(train|training|val|valid|validation|test|testing|eval|dev)([-_]?\d+)?$/i;
 const ANNOTATION_FILE = /\.(json|xml|txt|csv|yaml|yml|pbtxt|tfrecord|record)$/i;
 
-const capabilities: FormatCapabilities = {
-  boxes: false,
-  polygons: false,
-  rle: false,
-  crowd: false,
-  scores: false,
-  attributes: [],
+const capabilities = holds({
   imageLabels: true,
   // Images without boxes are what this format holds; images without a label are reported by the writer.
   negatives: true,
-  categoryIds: false,
-  imageIds: false,
-  annotationIds: false,
-  area: false,
-  supercategory: false,
   splits: true,
-};
+});
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

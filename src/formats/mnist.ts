@@ -12,7 +12,7 @@ import { Dataset, type ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { basename, dirname, joinPath } from '../core/paths.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';
+import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from './format.js';
 import type { LossReport } from './loss.js';
 import { collectRecords } from './pixels/records.js';
 import { PixelImages, type PixelLayout } from './pixels/store.js';
@@ -21,23 +21,13 @@ const IMAGES = /^(train|t10k)-images[.-]idx3-ubyte(\.gz)?$/;
 const SPLIT_OF_PREFIX: Record<string, string> = { train: 'train', t10k: 'test' };
 const LAYOUT: PixelLayout = { width: 28, height: 28, channels: 1, planar: false };
 
-const capabilities: FormatCapabilities = {
-  boxes: false,
-  polygons: false,
-  rle: false,
-  crowd: false,
-  scores: false,
-  attributes: [],
+const capabilities = holds({
   imageLabels: true,
   // Every image is a "negative" here (no boxes); images without a label are reported by the writer.
   negatives: true,
   categoryIds: true,
-  imageIds: false,
-  annotationIds: false,
-  area: false,
-  supercategory: false,
   splits: true,
-};
+});
 
 export interface IdxArray {
   /** Dimensions from the header, the record count first. */

@@ -7,29 +7,19 @@
  * xmin = x + 1, xmax = x + w (exact inverses; the full rule is in voc-coords.ts).
  */
 import { extname, joinPath } from '../core/paths.js';
-import type { DatasetFormat } from './format.js';
+import { type DatasetFormat, holds } from './format.js';
 import { readVoc } from './voc-read.js';
 import { writeVoc } from './voc-write.js';
 
 export const voc: DatasetFormat = {
   name: 'voc',
   description: 'Pascal VOC XML (Annotations/*.xml, JPEGImages/, ImageSets/Main split lists)',
-  capabilities: {
+  capabilities: holds({
     boxes: true,
-    polygons: false,
-    rle: false,
-    crowd: false,
-    scores: false,
     attributes: ['difficult', 'truncated', 'occluded', 'pose'],
-    imageLabels: false,
     negatives: true,
-    categoryIds: false,
-    imageIds: false,
-    annotationIds: false,
-    area: false,
-    supercategory: false,
     splits: true,
-  },
+  }),
 
   async detect(files, path) {
     const stat = await files.stat(path);

@@ -2,7 +2,7 @@
  * YOLO (Darknet txt labels + Ultralytics data.yaml) format plugin: detect, segment and obb
  * tasks. Reading: yolo-read.ts; writing: yolo-write.ts; the line arithmetic: yolo-lines.ts.
  */
-import type { DatasetFormat } from './format.js';
+import { type DatasetFormat, holds } from './format.js';
 import { readYolo } from './yolo-read.js';
 import { writeYolo } from './yolo-write.js';
 import { findDataYaml } from './yolo-yaml.js';
@@ -10,22 +10,12 @@ import { findDataYaml } from './yolo-yaml.js';
 export const yolo: DatasetFormat = {
   name: 'yolo',
   description: 'YOLO txt labels with an Ultralytics data.yaml (detect, segment, obb)',
-  capabilities: {
+  capabilities: holds({
     boxes: true,
     polygons: true,
-    rle: false,
-    crowd: false,
-    scores: false,
-    attributes: [],
-    imageLabels: false,
     negatives: true,
-    categoryIds: false,
-    imageIds: false,
-    annotationIds: false,
-    area: false,
-    supercategory: false,
     splits: true,
-  },
+  }),
 
   async detect(files, path) {
     const yamlFile = await findDataYaml(files, path);

@@ -14,7 +14,7 @@ import { Dataset, type ImageRecord } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
 import type { FileAccess } from '../../core/files.js';
 import { basename, dirname, extname, joinPath } from '../../core/paths.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
+import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from '../format.js';
 import { copyImage, forEachLimited } from '../images.js';
 import {
   CategoryNames,
@@ -27,22 +27,10 @@ import {
 
 const DEFAULT_FILE = '_annotations.createml.json';
 
-const capabilities: FormatCapabilities = {
+const capabilities = holds({
   boxes: true,
-  polygons: false,
-  rle: false,
-  crowd: false,
-  scores: false,
-  attributes: [],
-  imageLabels: false,
   negatives: true,
-  categoryIds: false,
-  imageIds: false,
-  annotationIds: false,
-  area: false,
-  supercategory: false,
-  splits: false,
-};
+});
 
 /** The annotation file at `path`: the file itself, or the Create ML JSON inside a folder. */
 async function annotationFile(files: FileAccess, path: string): Promise<string | null> {

@@ -7,29 +7,21 @@ import type { Dataset } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
 import type { FileAccess } from '../../core/files.js';
 import { basename, dirname, extname, joinPath } from '../../core/paths.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
+import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from '../format.js';
 import { copyImage, forEachLimited } from '../images.js';
 import type { LossReport } from '../loss.js';
 import { SIZE_CONCURRENCY } from '../shared/values.js';
 import { parseCvatXml, readCvat } from './read.js';
 import { formatCvat } from './write.js';
 
-const capabilities: FormatCapabilities = {
+const capabilities = holds({
   boxes: true,
   polygons: true,
-  rle: false,
-  crowd: false,
-  scores: false,
   attributes: ['*'],
   imageLabels: true,
   negatives: true,
-  categoryIds: false,
-  imageIds: false,
-  annotationIds: false,
-  area: false,
-  supercategory: false,
   splits: true,
-};
+});
 
 async function xmlFile(files: FileAccess, path: string): Promise<string | null> {
   const stat = await files.stat(path);

@@ -18,7 +18,7 @@ import { Dataset } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
 import type { FileAccess } from '../../core/files.js';
 import { basename, dirname, extname, isImagePath, joinPath, stem } from '../../core/paths.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
+import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from '../format.js';
 import { copyImage, forEachLimited } from '../images.js';
 import type { LossReport } from '../loss.js';
 import { forEachOrdered } from '../shared/ordered.js';
@@ -44,22 +44,12 @@ const KEPT = [
   'ignore',
 ];
 
-const capabilities: FormatCapabilities = {
+const capabilities = holds({
   boxes: true,
-  polygons: false,
-  rle: false,
-  crowd: false,
   scores: true,
   attributes: KEPT,
-  imageLabels: false,
   negatives: true,
-  categoryIds: false,
-  imageIds: false,
-  annotationIds: false,
-  area: false,
-  supercategory: false,
-  splits: false,
-};
+});
 
 /** The folder holding `label_2` (and `image_2`): the path, its `training/`, or label_2's parent. */
 async function kittiRoot(files: FileAccess, path: string): Promise<string | null> {

@@ -17,7 +17,7 @@ import { DetkitError } from '../../core/errors.js';
 import { type FileAccess, walkFiles } from '../../core/files.js';
 import { readImageSize } from '../../core/image-size.js';
 import { basename, dirname, extname, joinPath, relativePath, stem } from '../../core/paths.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
+import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from '../format.js';
 import { copyImage, forEachLimited } from '../images.js';
 import type { LossReport } from '../loss.js';
 import { forEachOrdered } from '../shared/ordered.js';
@@ -35,22 +35,12 @@ import {
 const VERSION = '5.4.1';
 const FLAG_NAMES = ['difficult', 'truncated', 'occluded', 'group_of'] as const;
 
-const capabilities: FormatCapabilities = {
+const capabilities = holds({
   boxes: true,
   polygons: true,
-  rle: false,
-  crowd: false,
-  scores: false,
   attributes: ['group_id', 'description', 'flags', ...FLAG_NAMES],
-  imageLabels: false,
   negatives: true,
-  categoryIds: false,
-  imageIds: false,
-  annotationIds: false,
-  area: false,
-  supercategory: false,
-  splits: false,
-};
+});
 
 interface Shape {
   label?: unknown;

@@ -15,7 +15,7 @@ import { Dataset, type ImageRecord } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
 import type { FileAccess } from '../../core/files.js';
 import { basename, dirname, extname, joinPath } from '../../core/paths.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
+import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from '../format.js';
 import { imagePath } from '../images.js';
 import type { LossReport } from '../loss.js';
 import {
@@ -32,22 +32,13 @@ import {
 type Json = Record<string, unknown>;
 type Box = [number, number, number, number];
 
-const capabilities: FormatCapabilities = {
+const capabilities = holds({
   boxes: true,
   polygons: true,
-  rle: false,
-  crowd: false,
-  scores: false,
   attributes: ['rotation', 'unrotated_box'],
-  imageLabels: false,
   negatives: true,
-  categoryIds: false,
   imageIds: true,
-  annotationIds: false,
-  area: false,
-  supercategory: false,
-  splits: false,
-};
+});
 
 async function exportFile(files: FileAccess, path: string): Promise<string | null> {
   const stat = await files.stat(path);

@@ -11,7 +11,7 @@ import { DetkitError } from '../../core/errors.js';
 import type { FileAccess } from '../../core/files.js';
 import { imageSizeFromHeader } from '../../core/image-size.js';
 import { basename, dirname, extname, joinPath, stem } from '../../core/paths.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
+import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from '../format.js';
 import { readImageBytes } from '../images.js';
 import type { LossReport } from '../loss.js';
 import { maskedCrc32c } from './crc32c.js';
@@ -24,22 +24,16 @@ const RECORD_FILE = /\.(tfrecords?|record)(-\d{5}-of-\d{5})?$|-\d{5}-of-\d{5}$/i
 const te = new TextEncoder();
 const td = new TextDecoder();
 
-const capabilities: FormatCapabilities = {
+const capabilities = holds({
   boxes: true,
-  polygons: false,
-  rle: false,
   crowd: true,
-  scores: false,
   attributes: ['difficult', 'truncated', 'group_of', 'weight'],
-  imageLabels: false,
   negatives: true,
   categoryIds: true,
   imageIds: true,
-  annotationIds: false,
   area: true,
-  supercategory: false,
   splits: true,
-};
+});
 
 async function recordFiles(files: FileAccess, path: string): Promise<string[]> {
   const stat = await files.stat(path);

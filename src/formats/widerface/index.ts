@@ -13,7 +13,7 @@ import { Dataset, type ImageRecord } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
 import type { FileAccess } from '../../core/files.js';
 import { basename, dirname, extname, isImagePath, joinPath } from '../../core/paths.js';
-import type { DatasetFormat, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from '../format.js';
+import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from '../format.js';
 import { copyImage, forEachLimited } from '../images.js';
 import type { LossReport } from '../loss.js';
 import { fixedOrExact, parseNumber, SIZE_CONCURRENCY, sizeImagesFromHeaders } from '../shared/values.js';
@@ -23,22 +23,12 @@ const ATTRIBUTES = ['blur', 'expression', 'illumination', 'invalid', 'occlusion'
 const FIELDS = ['x1', 'y1', 'w', 'h', ...ATTRIBUTES];
 const ZERO_FACE = '0 0 0 0 0 0 0 0 0 0 ';
 
-const capabilities: FormatCapabilities = {
+const capabilities = holds({
   boxes: true,
-  polygons: false,
-  rle: false,
-  crowd: false,
-  scores: false,
   attributes: ['occluded', ...ATTRIBUTES],
-  imageLabels: false,
   negatives: true,
-  categoryIds: false,
-  imageIds: false,
-  annotationIds: false,
-  area: false,
-  supercategory: false,
   splits: true,
-};
+});
 
 /** Ground-truth files at `path`: the file itself, or those in `wider_face_split/`. */
 async function gtFiles(files: FileAccess, path: string): Promise<string[]> {
