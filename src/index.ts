@@ -2,6 +2,15 @@
 export * from './core/index.js';
 export * from './formats/index.js';
 export { NodeFiles, nodeFiles, writeAtomically } from './io/node-files.js';
+export * from './ops/filter.js';
+export * from './ops/group-key.js';
+export * from './ops/image-hash.js';
+export * from './ops/merge.js';
+export * from './ops/random.js';
+export * from './ops/remap.js';
+export * from './ops/sample.js';
+export * from './ops/split.js';
+export * from './ops/split-assign.js';
 export * from './ops/stats.js';
 export * from './ops/validate.js';
 export * from './postprocess/index.js';

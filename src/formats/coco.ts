@@ -10,7 +10,7 @@
 import { Dataset } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
-import { basename, dirname, extname, joinPath, relativePath } from '../core/paths.js';
+import { basename, dirname, extname, isAbsolutePath, joinPath, relativePath } from '../core/paths.js';
 import { mapPool } from '../core/pool.js';
 import { cocoLocator, parseCoco } from './coco-read.js';
 import { isResults, writeCocoFile } from './coco-write.js';
@@ -246,7 +246,9 @@ async function copyImages(dataset: Dataset, files: FileAccess, outDir: string, o
   const root = options.imageRoot ?? dataset.info.imageRoot;
   if (!root) throw new DetkitError('cannot copy images: the dataset does not say where they are');
   const targets = dataset.images.map((im) => joinPath(outDir, 'images', im.file));
-  await mapPool(dataset.images, 16, (im, i) => files.copyFile(joinPath(root, im.file), targets[i]));
+  await mapPool(dataset.images, 16, (im, i) =>
+    files.copyFile(isAbsolutePath(im.file) ? im.file : joinPath(root, im.file), targets[i]),
+  );
   return targets;
 }
 

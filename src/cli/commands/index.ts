@@ -3,7 +3,12 @@ import type { Command } from 'commander';
 import '../../formats/index.js';
 import { registerConvert } from './convert.js';
 import { registerEnsemble } from './ensemble.js';
+import { registerFilter } from './filter.js';
 import { registerInfo } from './info.js';
+import { registerMerge } from './merge.js';
+import { registerRemap } from './remap.js';
+import { registerSample } from './sample.js';
+import { registerSplit } from './split.js';
 import { registerStats } from './stats.js';
 import { registerValidate } from './validate.js';
 
@@ -13,4 +18,9 @@ export const commands: ((program: Command) => void)[] = [
   registerStats,
   registerValidate,
   registerEnsemble,
+  registerSplit,
+  registerMerge,
+  registerRemap,
+  registerFilter,
+  registerSample,
 ];
