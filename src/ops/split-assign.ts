@@ -57,11 +57,17 @@ export function assignBySize(units: SplitUnit[], targets: number[], random: Rand
   return out;
 }
 
+/**
+ * `covered`: the first splits that each get at least one unit of every class that has enough
+ * units left (the proportional rule alone would put all 3 images of a rare class in an 80%
+ * train split).
+ */
 export function assignStratified(
   units: SplitUnit[],
   targets: number[],
   classCount: number,
   random: Random,
+  covered = targets.length,
 ): Int32Array {
   const total = targets.reduce((a, b) => a + b, 0);
   const ratios = targets.map((t) => (total > 0 ? t / total : 0));
@@ -80,12 +86,14 @@ export function assignStratified(
   }
   const wantedOfClass = targets.map((_, j) => classTotals.map((n) => ratios[j] * n));
   const remaining = unitsOfClass.map((list) => list.length);
+  const have = targets.map(() => new Array<number>(classCount).fill(0));
   const out = new Int32Array(units.length).fill(-1);
   const place = (u: number, j: number) => {
     out[u] = j;
     wanted[j] -= units[u].weight;
     for (const [c, n] of units[u].labels) {
       wantedOfClass[j][c] -= n;
+      have[j][c] += n;
       remaining[c]--;
     }
   };
@@ -98,9 +106,16 @@ export function assignStratified(
     if (rarest < 0) break;
     for (const u of unitsOfClass[rarest]) {
       if (out[u] >= 0) continue;
+      const lacking = have.filter((h, k) => k < covered && targets[k] > 0 && h[rarest] === 0).length;
+      const cover = lacking > 0 && lacking <= remaining[rarest];
       const j = pickBest(
         targets.length,
-        (k) => (targets[k] > 0 ? wantedOfClass[k][rarest] : Number.NEGATIVE_INFINITY),
+        (k) =>
+          targets[k] <= 0
+            ? Number.NEGATIVE_INFINITY
+            : cover && k < covered && have[k][rarest] === 0
+              ? Number.MAX_VALUE
+              : wantedOfClass[k][rarest],
         (k) => wanted[k],
         random,
       );

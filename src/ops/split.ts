@@ -71,7 +71,8 @@ function splitTargets(n: number, options: SplitOptions): { names: string[]; targ
   const { ratios, counts } = options;
   if (ratios && counts) throw new DetkitError('give ratios or counts, not both');
   const given = counts ?? ratios ?? [0.8, 0.1, 0.1];
-  const names = options.names ?? (given.length <= 3 ? DEFAULT_NAMES : given.map((_, k) => `split${k + 1}`));
+  const names =
+    options.names ?? (given.length <= 3 ? DEFAULT_NAMES.slice(0, given.length) : given.map((_, k) => `split${k + 1}`));
   if (names.length !== given.length) {
     throw new DetkitError(`${names.length} split names for ${given.length} ${counts ? 'counts' : 'ratios'}`);
   }
@@ -140,7 +141,7 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Spli
     for (const k of classesOf(i)) unit.labels.set(k, (unit.labels.get(k) ?? 0) + 1);
   }
   const assigned = options.stratify
-    ? assignStratified(units, targets, dataset.categories.length, random)
+    ? assignStratified(units, targets, dataset.categories.length, random, names.length)
     : assignBySize(units, targets, random);
 
   const imagesOf: ImageRecord[][] = names.map(() => []);
