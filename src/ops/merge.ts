@@ -99,6 +99,11 @@ export function mergeDatasets(sources: MergeSource[], options: MergeOptions = {}
         report.categoryRemaps.push({ source: source.name, name: c.name, from: c.id, to: merged.id });
     }
 
+    // New ids start past this source's own, so renumbering one image never makes another collide.
+    for (const im of dataset.images) nextImageId = Math.max(nextImageId, Math.floor(im.id) + 1);
+    for (let row = 0; row < dataset.annotations.length; row++) {
+      nextAnnotationId = Math.max(nextAnnotationId, Math.floor(dataset.annotations.ids[row]) + 1);
+    }
     const imageMap = new Map<number, number>();
     const droppedIds = new Set<number>();
     dataset.images.forEach((im, i) => {
