@@ -129,6 +129,8 @@ test('merge of a dataset with a renamed-class copy: classes unified, ids remappe
   const dropped = json(detkit('merge', sample, join(dir, 'copy.json'), '--out', out, '--dedup', 'drop', '--json'));
   assert.equal(dropped.images, sampleJson.images.length);
   assert.deepEqual(dropped.dropped, { images: sampleJson.images.length, boxes: sampleJson.annotations.length });
+  const unhashed = json(detkit('merge', sample, join(dir, 'copy.json'), '--out', out, '--dedup', 'none', '--json'));
+  assert.deepEqual(unhashed.duplicates, []);
 });
 
 test('merge --copy-images copies clashing files under their new names', () => {

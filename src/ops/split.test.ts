@@ -120,6 +120,26 @@ test('group-by an image field never splits a group', () => {
   }
 });
 
+test('group-by with --stratify keeps groups whole and still spreads a rare class', () => {
+  // 12 videos of 5 frames; videos 0, 4 and 8 show a bike.
+  const video = Array.from({ length: 60 }, (_, i) => Math.floor(i / 5));
+  const d = datasetOf(
+    video.map((v) => (v % 4 === 0 ? ['car', 'bike'] : ['car'])),
+    (i) => ({ tags: [`video=${video[i]}`] }),
+  );
+  const { parts, report } = splitDataset(d, { groupBy: 'tag:video=', stratify: true, ratios: [0.6, 0.2, 0.2] });
+  const splitsOfVideo = new Map<string, Set<string>>();
+  for (const p of parts) {
+    for (const im of p.dataset.images)
+      splitsOfVideo.set(im.tags![0], (splitsOfVideo.get(im.tags![0]) ?? new Set()).add(p.name));
+  }
+  assert.ok([...splitsOfVideo.values()].every((s) => s.size === 1));
+  assert.deepEqual(
+    report.splits.map((s) => s.perClass[1].images),
+    [5, 5, 5],
+  );
+});
+
 test('group-by file:<regex> groups by the first capture; tag:<prefix> by the tag', () => {
   const d = datasetOf(times(12, ['car']), (i) => ({ file: `scene${i % 4}/frame${i}.jpg`, tags: [`cam=${i % 3}`] }));
   const byFolder = splitDataset(d, { groupBy: 'file:^([^/]+)/', ratios: [0.5, 0.5], names: ['a', 'b'] });

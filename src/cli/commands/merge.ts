@@ -43,12 +43,12 @@ export function registerMerge(program: Command): void {
     .requiredOption('--out <path>', 'where to write the merged dataset')
     .option('--from <format>', 'input format (detected per input when left out)')
     .option('--to <format>', 'output format (default: the first input format)')
-    .option('--dedup <mode>', 'exact-duplicate images (same SHA-256): report or drop', 'report')
+    .option('--dedup <mode>', 'exact-duplicate images (same SHA-256): report, drop, or none (no hashing)', 'report')
     .option('--copy-images', 'copy image files next to the output (default: reference them by absolute path)')
     .option('--json', 'machine-readable output')
     .action(async (inputs: string[], options: MergeCommandOptions) => {
-      if (options.dedup !== 'report' && options.dedup !== 'drop') {
-        throw new DetkitError(`--dedup must be report or drop, got "${options.dedup}"`);
+      if (!['report', 'drop', 'none'].includes(options.dedup)) {
+        throw new DetkitError(`--dedup must be report, drop or none, got "${options.dedup}"`);
       }
       if (inputs.length < 2) throw new DetkitError('merge needs at least two datasets');
       const names = sourceNames(inputs);
@@ -57,12 +57,18 @@ export function registerMerge(program: Command): void {
       for (const [k, input] of inputs.entries()) {
         const { dataset, format } = await loadDataset(input, options.from);
         firstFormat ??= format;
+        if (options.dedup === 'none') {
+          sources.push({ name: names[k], dataset });
+          continue;
+        }
         const progress = progressBar(`hashing ${names[k]} images`);
         const hashes = await hashImages(dataset, nodeFiles, { progress }).finally(() => progress.stop());
         sources.push({ name: names[k], dataset, hashes });
       }
       const target = outputFormat(firstFormat!, options.to);
-      const { dataset, report, origins } = mergeDatasets(sources, { dedup: options.dedup });
+      const { dataset, report, origins } = mergeDatasets(sources, {
+        dedup: options.dedup === 'drop' ? 'drop' : 'report',
+      });
       const sourcePaths = origins.map(({ source, file }) => {
         const from = sources[source].dataset;
         return resolve(imagePath(from, { ...from.images[0], file }));
