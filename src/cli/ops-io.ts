@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Dataset } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
+import { mapPool } from '../core/pool.js';
 import { imagePath } from '../formats/images.js';
 import {
   type DatasetFormat,
@@ -51,9 +52,9 @@ export async function saveDataset(
     // Images from several roots: link them under their new names in one folder the writer copies from.
     linked = mkdtempSync(join(tmpdir(), 'detkit-images-'));
     imageRoot = linked;
-    for (const [k, im] of dataset.images.entries()) {
-      if (!embedded?.has(im.id)) await nodeFiles.copyFile(sources[k], join(linked, im.file));
-    }
+    await mapPool(dataset.images, 16, async (im, k) => {
+      if (!embedded?.has(im.id)) await nodeFiles.copyFile(sources[k], join(linked!, im.file));
+    });
     out.images = dataset.images;
   } else if (options.copyImages) {
     out.images = dataset.images;

@@ -89,12 +89,12 @@ test('exact-duplicate images are reported, or dropped with their boxes', () => {
   assert.deepEqual(dropped.report.dropped, { images: 1, boxes: 1 });
 });
 
-test('origins give each merged image its source and original file', () => {
+test('origins give each merged image its source and its index there', () => {
   const { origins } = mergeDatasets([
     { name: 'a', dataset: a() },
     { name: 'b', dataset: b() },
   ]);
-  assert.deepEqual(origins[2], { source: 1, file: 'img-1.jpg' });
+  assert.deepEqual(origins[2], { source: 1, image: 0 });
 });
 
 test('sha256Hex matches the FIPS 180-2 test vector', async () => {
@@ -102,4 +102,15 @@ test('sha256Hex matches the FIPS 180-2 test vector', async () => {
     await sha256Hex(new TextEncoder().encode('abc')),
     'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
   );
+});
+
+test('embedded image bytes (TFRecord) follow their image to its new id', () => {
+  const withBytes = b();
+  withBytes.info.embeddedImages = new Map([[1, new Uint8Array([1, 2, 3])]]);
+  const { dataset } = mergeDatasets([
+    { name: 'a', dataset: a() },
+    { name: 'b', dataset: withBytes },
+  ]);
+  assert.deepEqual([...dataset.info.embeddedImages!.keys()], [4]);
+  assert.deepEqual(dataset.info.embeddedImages!.get(4), new Uint8Array([1, 2, 3]));
 });

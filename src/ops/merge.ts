@@ -42,8 +42,8 @@ export interface MergeReport {
 export interface MergeResult {
   dataset: Dataset;
   report: MergeReport;
-  /** Where each merged image came from: source index and the file name there. */
-  origins: { source: number; file: string }[];
+  /** Where each merged image came from: source index and the image's index there. */
+  origins: { source: number; image: number }[];
 }
 
 export function mergeDatasets(sources: MergeSource[], options: MergeOptions = {}): MergeResult {
@@ -51,6 +51,9 @@ export function mergeDatasets(sources: MergeSource[], options: MergeOptions = {}
   const out = new DatasetClass(total);
   const { locate: _, embeddedImages: __, ...info } = sources[0]?.dataset.info ?? {};
   out.info = info;
+  // Images held inside annotation files (TFRecord) move with their new ids.
+  const embedded = sources.some((s) => s.dataset.info.embeddedImages) ? new Map<number, Uint8Array>() : undefined;
+  if (embedded) out.info.embeddedImages = embedded;
   const report: MergeReport = {
     sources: sources.map((s) => ({
       name: s.name,
@@ -137,7 +140,9 @@ export function mergeDatasets(sources: MergeSource[], options: MergeOptions = {}
       const record: ImageRecord = { ...im, id, file };
       if (im.labels) record.labels = im.labels.map((l) => categoryMap.get(l) ?? l);
       out.images.push(record);
-      origins.push({ source: s, file: im.file });
+      origins.push({ source: s, image: i });
+      const bytes = dataset.info.embeddedImages?.get(im.id);
+      if (bytes) embedded?.set(id, bytes);
     });
 
     const t = dataset.annotations;

@@ -69,9 +69,9 @@ export function registerMerge(program: Command): void {
       const { dataset, report, origins } = mergeDatasets(sources, {
         dedup: options.dedup === 'drop' ? 'drop' : 'report',
       });
-      const sourcePaths = origins.map(({ source, file }) => {
+      const sourcePaths = origins.map(({ source, image }) => {
         const from = sources[source].dataset;
-        return resolve(imagePath(from, { ...from.images[0], file }));
+        return resolve(imagePath(from, from.images[image]));
       });
       const unhashed = sources.reduce((n, s) => n + (s.hashes?.filter((h) => h === undefined).length ?? 0), 0);
       await saveDataset(dataset, options.out, target, { copyImages: options.copyImages, sourcePaths });
