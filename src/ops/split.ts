@@ -106,14 +106,21 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Spli
   const classIndex = new Map(dataset.categories.map((c, k) => [c.id, k]));
   const { offsets, order } = dataset.rowsByImage();
   const t = dataset.annotations;
-  const classesOf = (i: number) => {
-    const set = new Set<number>();
+  // Class index per row (-1: not among the categories), and the classes of each image, once.
+  const rowClass = new Int32Array(t.length);
+  for (let row = 0; row < t.length; row++) rowClass[row] = classIndex.get(t.categoryIds[row]) ?? -1;
+  const lastImage = new Int32Array(dataset.categories.length).fill(-1);
+  const classesOfImage = dataset.images.map((_, i) => {
+    const present: number[] = [];
     for (let j = offsets[i]; j < offsets[i + 1]; j++) {
-      const k = classIndex.get(t.categoryIds[order[j]]);
-      if (k !== undefined) set.add(k);
+      const k = rowClass[order[j]];
+      if (k >= 0 && lastImage[k] !== i) {
+        lastImage[k] = i;
+        present.push(k);
+      }
     }
-    return set;
-  };
+    return present;
+  });
 
   // Units: single images, or whole groups.
   const unitOfImage = new Int32Array(n);
@@ -138,7 +145,7 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Spli
   for (let i = 0; i < n; i++) {
     const unit = units[unitOfImage[i]];
     unit.weight++;
-    for (const k of classesOf(i)) unit.labels.set(k, (unit.labels.get(k) ?? 0) + 1);
+    for (const k of classesOfImage[i]) unit.labels.set(k, (unit.labels.get(k) ?? 0) + 1);
   }
   const assigned = options.stratify
     ? assignStratified(units, targets, dataset.categories.length, random, names.length)
@@ -146,7 +153,7 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Spli
 
   const imagesOf: ImageRecord[][] = names.map(() => []);
   const rowsOf: number[][] = names.map(() => []);
-  const groupsOf = names.map(() => new Set<number>());
+  const groupsOf = names.map(() => new Set<number>()); // only filled with --group-by
   const classImages = names.map(() => new Array<number>(dataset.categories.length).fill(0));
   const classBoxes = names.map(() => new Array<number>(dataset.categories.length).fill(0));
   const negatives = new Array<number>(names.length).fill(0);
@@ -154,20 +161,20 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Spli
   let leftOut = 0;
   dataset.images.forEach((im, i) => {
     const s = assigned[unitOfImage[i]];
-    const present = classesOf(i);
+    const present = classesOfImage[i];
     for (const k of present) totalImagesOfClass[k]++;
     if (s >= names.length) {
       leftOut++;
       return;
     }
     imagesOf[s].push({ ...im, split: names[s] });
-    groupsOf[s].add(unitOfImage[i]);
+    if (options.groupBy) groupsOf[s].add(unitOfImage[i]);
     if (offsets[i + 1] === offsets[i]) negatives[s]++;
     for (const k of present) classImages[s][k]++;
     for (let j = offsets[i]; j < offsets[i + 1]; j++) {
       rowsOf[s].push(order[j]);
-      const k = classIndex.get(t.categoryIds[order[j]]);
-      if (k !== undefined) classBoxes[s][k]++;
+      const k = rowClass[order[j]];
+      if (k >= 0) classBoxes[s][k]++;
     }
   });
 
