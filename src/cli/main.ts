@@ -10,6 +10,12 @@ if (process.env.DETKIT_MAXRSS_FILE) {
   process.on('exit', () => writeFileSync(target, String(process.resourceUsage().maxRSS)));
 }
 
+// `detkit … | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const program = new Command();
 program
   .name('detkit')

@@ -8,7 +8,7 @@ import type { ErrorLocation } from '../core/errors.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { type ImageSize, readImageSize } from '../core/image-size.js';
-import { joinPath } from '../core/paths.js';
+import { isAbsolutePath, joinPath } from '../core/paths.js';
 import { mapPool } from '../core/pool.js';
 
 export type ProblemKind =
@@ -146,7 +146,7 @@ async function checkImageFiles(
     dataset.images,
     options.concurrency ?? 32,
     async (im) => {
-      const path = joinPath(root, im.file);
+      const path = isAbsolutePath(im.file) ? im.file : joinPath(root, im.file);
       if (!(await files.stat(path))) return { path, error: 'missing' };
       try {
         return { path, size: await readImageSize(files, path) };

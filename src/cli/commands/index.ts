@@ -5,16 +5,28 @@ import { registerBenchModel } from './bench-model.js';
 import { registerConvert } from './convert.js';
 import { registerEnsemble } from './ensemble.js';
 import { registerEval } from './eval.js';
+import { registerFilter } from './filter.js';
 import { registerInfo } from './info.js';
+import { registerMerge } from './merge.js';
 import { registerPredict } from './predict.js';
+import { registerRemap } from './remap.js';
+import { registerSample } from './sample.js';
+import { registerSplit } from './split.js';
 import { registerStats } from './stats.js';
 import { registerValidate } from './validate.js';
 
 export const commands: ((program: Command) => void)[] = [
+  // datasets
   registerInfo,
   registerConvert,
   registerStats,
   registerValidate,
+  registerSplit,
+  registerMerge,
+  registerRemap,
+  registerFilter,
+  registerSample,
+  // models
   registerPredict,
   registerEval,
   registerEnsemble,
