@@ -158,7 +158,9 @@ export async function createServer(options: ServeOptions = {}): Promise<Server> 
     const route = request.routeOptions.url ?? 'unmatched';
     const params = (request.params ?? {}) as { model?: string };
     const raw = params.model?.split(':')[0];
-    const model = raw && repository.entries.has(raw) ? raw : '';
+    const named = raw ?? (route === '/v1/detect' ? context.defaultModel() : undefined);
+    // Only loaded names become label values: request paths must not grow the metric series.
+    const model = named && repository.entries.has(named) ? named : '';
     const code = String(reply.statusCode);
     const seconds = reply.elapsedTime / 1000;
     metrics.requests.inc({ route, method: request.method, code, model });
