@@ -99,7 +99,7 @@ test('KServe binary extension: image as a binary BYTES input, outputs returned a
   const count = scores.shape[0];
   assert.equal(scores.parameters.binary_data_size, count * 4);
   assert.equal(raw.length, n + count * 4);
-  const values = new Float32Array(raw.subarray(n).slice().buffer);
+  const values = new Float32Array(new Uint8Array(raw.subarray(n)).buffer);
   assert.ok(values[0]! >= values[count - 1]!);
   assert.equal(labels.data.length, count);
   assert.ok(labels.data.includes('cat'));
