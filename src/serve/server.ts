@@ -180,6 +180,12 @@ export async function createServer(options: ServeOptions = {}): Promise<Server> 
     });
   });
 
+  // While draining, answers close their connection: a keep-alive client would otherwise hold the
+  // server open until its idle timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     let status = 500;
     if (error instanceof HttpError) {
