@@ -1,5 +1,8 @@
 /** Production limits: sizes, types, corrupt input, auth, CORS, the bounded queue, timeouts and batching. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fixtureModel, metricValue, photoBytes } from './serve.test.util.js';
 import { createServer, type ServeOptions } from './server.js';
@@ -167,4 +170,42 @@ test('requests batched together keep their own thresholds', async () => {
     );
     assert.ok(lows.length > highs.length);
   });
+});
+
+test('the access log is one JSON line a request: method, url, route, model, status, ms', async () => {
+  const lines: string[] = [];
+  await withServer({ log: (l) => lines.push(l) }, async ({ app }) => {
+    await app.inject(detect(png));
+    await app.inject({ method: 'GET', url: '/nowhere' });
+  });
+  const requests = lines.map((l) => JSON.parse(l)).filter((e) => e.event === 'request');
+  assert.deepEqual(
+    requests.map((e) => [e.method, e.url, e.route, e.model, e.status]),
+    [
+      ['POST', '/v1/detect', '/v1/detect', 'detr-hf', 200],
+      ['GET', '/nowhere', 'unmatched', undefined, 404],
+    ],
+  );
+  assert.ok(requests.every((e) => typeof e.ms === 'number' && typeof e.time === 'string'));
+});
+
+test('the web page: / serves index.html, /web/<file> the files of the web folder and nothing else', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'detkit-web-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>detkit</title>');
+  writeFileSync(join(dir, 'app.js'), 'console.log(1);');
+  try {
+    await withServer({ webDir: join(dir, '') }, async ({ app }) => {
+      const page = await app.inject({ method: 'GET', url: '/' });
+      assert.equal(page.statusCode, 200);
+      assert.match(String(page.headers['content-type']), /text\/html/);
+      assert.match(page.body, /<title>detkit<\/title>/);
+      const js = await app.inject({ method: 'GET', url: '/web/app.js' });
+      assert.match(String(js.headers['content-type']), /javascript/);
+      assert.equal(js.body, 'console.log(1);');
+      assert.equal((await app.inject({ method: 'GET', url: '/web/style.css' })).statusCode, 404);
+      assert.equal((await app.inject({ method: 'GET', url: '/web/..%2F..%2Fpackage.json' })).statusCode, 404);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -41,6 +41,8 @@ export interface ServeOptions {
   threads?: number;
   /** Rescan interval of the repository, ms. */
   rescanMs?: number;
+  /** Folder of the web page's files (default: the package's src/web). */
+  webDir?: string;
   /** Receives one JSON line an event (access log, model loads); default: stderr. */
   log?: (line: string) => void;
 }
@@ -222,9 +224,10 @@ export async function createServer(options: ServeOptions = {}): Promise<Server> 
   app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(openApiHtml()));
   app.get('/docs/openapi.json', async () => openApiDocument(SERVER_VERSION));
 
+  const webDir = options.webDir ?? WEB_DIR;
   const sendWeb = async (file: string, reply: import('fastify').FastifyReply) => {
     // Only names listed in the folder are served: the request never builds a path.
-    const names = await fsp.readdir(WEB_DIR).catch(() => [] as string[]);
+    const names = await fsp.readdir(webDir).catch(() => [] as string[]);
     if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(file) || !names.includes(file)) {
       throw new HttpError(404, `no web file "${file}"`);
     }
@@ -232,7 +235,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Server> 
     return reply
       .type(type)
       .header('cache-control', 'no-cache')
-      .send(await fsp.readFile(join(WEB_DIR, file)));
+      .send(await fsp.readFile(join(webDir, file)));
   };
   app.get('/', async (_request, reply) => sendWeb('index.html', reply));
   app.get('/web/:file', async (request: FastifyRequest<{ Params: { file: string } }>, reply) =>

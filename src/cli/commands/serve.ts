@@ -18,6 +18,7 @@ interface ServeCliOptions {
   maxPixels: string;
   threads?: string;
   logFile?: string;
+  rescanMs: string;
 }
 
 const int = (value: string | undefined, name: string, min = 0): number | undefined => {
@@ -49,6 +50,7 @@ export function registerServe(program: Command): void {
     .option('--max-body-mb <n>', 'largest request body, MB (413 above)', '20')
     .option('--max-pixels <n>', 'largest image, width × height (413 above)', '40000000')
     .option('--threads <n>', 'inference threads (ONNX Runtime)')
+    .option('--rescan-ms <n>', 'rescan the repository this often, besides watching it (0 = watch only)', '5000')
     .option('--log-file <file>', 'JSON-lines access and event log ("-" = stdout; default stderr)')
     .addHelpText(
       'after',
@@ -80,6 +82,7 @@ Routes: POST /v1/detect[/{model}], GET /v1/models, /v2/... (KServe v2), /v1/mode
         maxBodyBytes: Math.round(int(options.maxBodyMb, 'max-body-mb')! * 1024 * 1024),
         maxPixels: int(options.maxPixels, 'max-pixels', 1),
         threads: int(options.threads, 'threads', 1),
+        rescanMs: int(options.rescanMs, 'rescan-ms'),
         log,
       });
       const address = await server.app.listen({ port: int(options.port, 'port')!, host: options.host });
