@@ -146,6 +146,9 @@ export async function createServer(options: ServeOptions = {}): Promise<Server> 
     }
   });
   app.addContentTypeParser(IMAGE_CONTENT_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // Anything else (or no Content-Type: some KServe clients send binary bodies bare) arrives as bytes;
+  // the routes decide (415 where an image type is required).
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   await app.register(multipart, { limits: { fileSize: limits.maxBodyBytes, files: 4, fields: 16 } });
   if (options.cors) {
     const origins = options.cors.split(',').map((o) => o.trim());

@@ -101,6 +101,10 @@ Routes: POST /v1/detect[/{model}], GET /v1/models, /v2/... (KServe v2), /v1/mode
           },
         );
       };
+      // A bug in one request must not take the server down: log it and keep serving.
+      process.on('unhandledRejection', (e) =>
+        say(JSON.stringify({ time: new Date().toISOString(), level: 'error', event: 'unhandled', error: String(e) })),
+      );
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
