@@ -14,7 +14,7 @@ import { isDetkitError } from '../core/errors.js';
 import { installApiKey } from './auth.js';
 import { registerDetectRoutes } from './detect-routes.js';
 import { registerKserveRoutes } from './kserve.js';
-import { HttpError, IMAGE_CONTENT_TYPES, type Limits } from './limits.js';
+import { HttpError, IMAGE_CONTENT_TYPES, type Limits, NAME_PATTERN } from './limits.js';
 import { ServeMetrics } from './metrics.js';
 import { openApiDocument, openApiHtml } from './openapi.js';
 import { ModelRepository } from './repository.js';
@@ -95,6 +95,9 @@ export async function createServer(options: ServeOptions = {}): Promise<Server> 
     maxPixels: options.maxPixels ?? 40_000_000,
     timeoutMs: options.timeoutMs ?? 10_000,
   };
+  if (options.name !== undefined && !NAME_PATTERN.test(options.name)) {
+    throw new Error(`--name "${options.name}" must use letters, digits, "_", "." and "-"`);
+  }
   const metrics = new ServeMetrics();
   const single =
     options.repository === undefined
