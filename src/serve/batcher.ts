@@ -142,13 +142,6 @@ export class Batcher {
       this.schedule();
     }
   }
-
-  /** Rejects every queued request (the model is going away). */
-  close(reason: string): void {
-    clearTimeout(this.timer);
-    for (const p of this.queue.splice(0)) this.settle(p, new HttpError(503, reason));
-    this.updateDepth();
-  }
 }
 
 /** One request's share of a batch result: its own threshold and cap. */
