@@ -11,6 +11,7 @@ import { registerMerge } from './merge.js';
 import { registerPredict } from './predict.js';
 import { registerRemap } from './remap.js';
 import { registerSample } from './sample.js';
+import { registerServe } from './serve.js';
 import { registerSplit } from './split.js';
 import { registerStats } from './stats.js';
 import { registerValidate } from './validate.js';
@@ -31,4 +32,6 @@ export const commands: ((program: Command) => void)[] = [
   registerEval,
   registerEnsemble,
   registerBenchModel,
+  // production
+  registerServe,
 ];
