@@ -145,17 +145,21 @@ function mergeParts(parts: { file: string; dataset: Dataset; split?: string; roo
   const total = parts.reduce((n, p) => n + p.dataset.annotations.length, 0);
   const out = new Dataset(total);
   out.info.imageRoot = common;
-  const categories = new Map<number, string>();
+  const categories = new Map<number, { name: string; file: string; index: number }>();
   for (const { file, dataset, split, root } of parts) {
-    for (const c of dataset.categories) {
+    dataset.categories.forEach((c, index) => {
       const seen = categories.get(c.id);
       if (seen === undefined) {
-        categories.set(c.id, c.name);
+        categories.set(c.id, { name: c.name, file, index });
         out.categories.push(c);
-      } else if (seen !== c.name) {
-        throw new DetkitError(`category ${c.id} is "${c.name}" here but "${seen}" in an earlier split file`, { file });
+      } else if (seen.name !== c.name) {
+        // Either file may hold the mistake: name both, each at its record.
+        throw new DetkitError(
+          `category ${c.id} is "${c.name}" here but "${seen.name}" in ${seen.file} (categories[${seen.index}])`,
+          { file, record: `categories[${index}]` },
+        );
       }
-    }
+    });
     const prefix = relativePath(common, root);
     for (const im of dataset.images) {
       if (prefix !== '.') im.file = `${prefix}/${im.file}`;

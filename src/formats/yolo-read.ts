@@ -52,7 +52,13 @@ async function imagesOf(files: FileAccess, entry: YoloSource, config: YoloConfig
     source = entry.orElse;
     stat = await files.stat(source);
   }
-  if (!stat) throw new DetkitError(`split source ${entry.path} does not exist`, { file: config.yamlFile });
+  if (!stat) {
+    throw new DetkitError(`split source ${entry.path} does not exist`, {
+      file: config.yamlFile,
+      line: entry.line,
+      field: split,
+    });
+  }
   if (stat.isDirectory) {
     // One relative prefix per folder rather than path arithmetic per image (5,000 images).
     const prefix = fileFor(config.root, source);
@@ -172,13 +178,17 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
       t.segmentations.set(t.addBox(imageId, classToCategory[cls], x, y, w, h), [points]);
     },
   };
+  const context = {
+    namesFrom: config.yamlFile,
+    taskFrom: options.task !== undefined ? 'the task option' : config.yamlFile,
+  };
   images.forEach((im, k) => {
     const { width, height, text } = loaded[k];
     imageId = imageIds[k];
     const image: ImageRecord = { id: imageId, file: im.file, width, height };
     if (im.split) image.split = im.split;
     dataset.addImage(image);
-    if (text) parseYoloLabels(text, labelPaths[k], config.task, config.names.length, width, height, sink);
+    if (text) parseYoloLabels(text, labelPaths[k], config.task, config.names.length, width, height, sink, context);
   });
   return dataset;
 }
