@@ -265,6 +265,14 @@ test('split files that disagree on a category name both, each at its record (fuz
   });
 });
 
+test('a folder whose JSON does not look like COCO names the files passed over (fuzz case)', async () => {
+  const files = new MemoryFiles({ '/d/annotations/results.json': '[{"image_id": 1, "bbox": [' });
+  await assert.rejects(coco.read(files, '/d'), {
+    message:
+      '/d: no COCO JSON found (looked in annotations/ and the folder); /d/annotations/results.json does not start like COCO',
+  });
+});
+
 test('a generated 200,000-box file reads every box exactly', async () => {
   const n = 200_000;
   const images = Array.from(

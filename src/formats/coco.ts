@@ -104,8 +104,18 @@ async function readCoco(files: FileAccess, path: string, options: CocoReadOption
   const stat = await files.stat(path);
   if (!stat) throw new DetkitError('no such file or folder', { file: path });
   const jsons = stat.isDirectory ? await cocoFilesIn(files, path) : [path];
-  if (jsons.length === 0)
-    throw new DetkitError('no COCO JSON found (looked in annotations/ and the folder)', { file: path });
+  if (jsons.length === 0) {
+    // Name the JSON files that were passed over: one of them is often a broken COCO file.
+    const seen: string[] = [];
+    for (const folder of [joinPath(path, 'annotations'), path]) {
+      if (!(await files.stat(folder))?.isDirectory) continue;
+      for (const e of await files.list(folder)) {
+        if (!e.isDirectory && extname(e.name) === '.json') seen.push(joinPath(folder, e.name));
+      }
+    }
+    const passed = seen.length > 0 ? `; ${seen.join(', ')} ${seen.length > 1 ? 'do' : 'does'} not start like COCO` : '';
+    throw new DetkitError(`no COCO JSON found (looked in annotations/ and the folder)${passed}`, { file: path });
+  }
   const parts: { file: string; dataset: Dataset; results: boolean; split?: string; root: string }[] = [];
   for (const [k, file] of jsons.entries()) {
     const { dataset, results } = parseCoco(await files.readText(file), file);

@@ -8,6 +8,8 @@
  */
 import { extname } from '../core/paths.js';
 import { maskedCrc32c } from './tfrecord/crc32c.js';
+import { decodeExample, encodeExample, type FeatureValue } from './tfrecord/example.js';
+import { frameRecord } from './tfrecord/framing.js';
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
 export class Rng {
@@ -404,7 +406,7 @@ function mutateTfrecord(rng: Rng, b: Uint8Array): [Uint8Array, string] | null {
   const out = b.slice();
   const view = new DataView(out.buffer);
   const fixLengthCrc = () => view.setUint32(f.at + 8, maskedCrc32c(out, f.at, f.at + 8), true);
-  const kind = rng.int(5);
+  const kind = rng.int(6);
   if (kind === 0) {
     const huge = rng.pick([
       2n ** 31n,
@@ -425,6 +427,15 @@ function mutateTfrecord(rng: Rng, b: Uint8Array): [Uint8Array, string] | null {
     view.setUint32(which, view.getUint32(which, true) ^ (1 << rng.int(32)), true);
     return [out, `TFRecord: corrupt CRC at ${which}`];
   }
+  if (kind === 2) {
+    const edited = mutateExample(rng, b.subarray(f.at + 12, f.at + 12 + f.length));
+    if (edited) {
+      return [
+        concat(b.subarray(0, f.at), frameRecord(edited[0]), b.subarray(f.at + 16 + f.length)),
+        `TFRecord: ${edited[1]}`,
+      ];
+    }
+  }
   // Edit the record's data and make both CRCs valid again, so the Example decoder sees it.
   const data = out.subarray(f.at + 12, f.at + 12 + f.length);
   const mutation = rng.pick(['flip bits', 'random bytes', 'truncate', 'insert', 'delete', 'duplicate']);
@@ -439,6 +450,63 @@ function mutateTfrecord(rng: Rng, b: Uint8Array): [Uint8Array, string] | null {
     concat(b.subarray(0, f.at), frame, b.subarray(f.at + 16 + f.length)),
     `TFRecord: ${mutation} inside record at ${f.at} (CRCs valid)`,
   ];
+}
+
+/** Headers of broken images: a JPEG with no frame before its data, a PNG cut short, junk. */
+const BROKEN_IMAGES = [
+  [0xff, 0xd8, 0xff, 0xda, 0x00, 0x02, 0x00, 0x00],
+  [0xff, 0xd8, 0x00, 0x00, 0x00, 0x00],
+  [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a],
+  [0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50, 0x58, 0x58, 0x58, 0x58, ...new Array(20).fill(0)],
+  [0x49, 0x49, 0x2a, 0x00, 0xff, 0xff, 0xff, 0x00],
+  [],
+];
+
+/** A tf.train.Example with one feature of the wrong kind, length or value (a valid protobuf still). */
+function mutateExample(rng: Rng, data: Uint8Array): [Uint8Array, string] | null {
+  let features: Map<string, FeatureValue>;
+  try {
+    features = decodeExample(data);
+  } catch {
+    return null;
+  }
+  const keys = [...features.keys()];
+  if (keys.length === 0) return null;
+  const key = rng.pick(keys);
+  const f = features.get(key)!;
+  const kind = rng.int(6);
+  let what: string;
+  if (kind === 0) {
+    features.delete(key);
+    what = `remove ${key}`;
+  } else if (kind === 1) {
+    const to = rng.pick(['bytes', 'float', 'int64'] as const);
+    features.set(
+      key,
+      to === 'bytes'
+        ? { kind: 'bytes', value: [te.encode(rng.pick(JUNK_FIELDS))] }
+        : { kind: to, value: [rng.pick([-1, 0, 1e9, 2.5])] },
+    );
+    what = `${key} as ${to}`;
+  } else if (kind === 2 && f.kind !== 'bytes') {
+    const values = f.value.slice();
+    if (rng.chance(0.5) && values.length > 0) values.pop();
+    else values.push(rng.pick([-1, 0, 1e30, Number.NaN]));
+    features.set(key, { kind: f.kind, value: values });
+    what = `${key} has ${values.length} values`;
+  } else if (kind === 3 && f.kind !== 'bytes') {
+    const edge = f.kind === 'float' ? [Number.NaN, Number.POSITIVE_INFINITY, -1, 3.4e38] : [-1, 0, 2 ** 53, -(2 ** 62)];
+    features.set(key, { kind: f.kind, value: f.value.map(() => rng.pick(edge)) });
+    what = `${key} = edge values`;
+  } else if (kind === 4) {
+    features.set('image/encoded', { kind: 'bytes', value: [Uint8Array.from(rng.pick(BROKEN_IMAGES))] });
+    for (const size of ['image/width', 'image/height']) if (rng.chance(0.7)) features.delete(size);
+    what = 'broken image/encoded, sizes maybe removed';
+  } else {
+    features.set(key, { kind: 'bytes', value: f.kind === 'bytes' ? [...f.value, randomBytes(rng, 3)] : [] });
+    what = `${key} bytes edited`;
+  }
+  return [encodeExample(features), `Example: ${what}`];
 }
 
 /** A 32-bit field in the header set to an edge value (image sizes, IDX dimensions, counts). */

@@ -112,10 +112,11 @@ function describe(e: unknown): string {
 
 export async function runCase(
   format: DatasetFormat,
-  corpus: SeedCorpus,
+  corpora: SeedCorpus[],
   runSeed: number,
   index: number,
 ): Promise<{ c: FuzzCase; outcome: Outcome }> {
+  const corpus = corpora[index % corpora.length];
   const { files, c } = mutateCorpus(corpus, format.name, runSeed, index);
   try {
     await format.detect(files, corpus.root);
@@ -142,7 +143,7 @@ export async function runCase(
  */
 export async function runFormat(
   format: DatasetFormat,
-  corpus: SeedCorpus,
+  corpora: SeedCorpus[],
   options: FuzzOptions,
   progress?: Int32Array,
 ): Promise<FuzzSummary> {
@@ -160,7 +161,7 @@ export async function runFormat(
     options.onlyCase === undefined ? Array.from({ length: options.cases }, (_, k) => k) : [options.onlyCase];
   for (const index of indexes) {
     if (progress) Atomics.store(progress, 0, index);
-    const { c, outcome } = await runCase(format, corpus, options.runSeed, index);
+    const { c, outcome } = await runCase(format, corpora, options.runSeed, index);
     const hint = replayHint(format.name, options.runSeed, c);
     if (options.onlyCase !== undefined) summary.replay = `${hint} → ${JSON.stringify(outcome)}`;
     summary.cases++;

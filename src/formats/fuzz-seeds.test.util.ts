@@ -102,8 +102,25 @@ export function seedDataset(): Dataset {
   return dataset;
 }
 
+/**
+ * The same images as predictions with masks: every box scored, polygons and an RLE — so the
+ * fuzzer also reaches results files (COCO), segment labels (YOLO) and mask fields.
+ */
+export function seedPredictions(): Dataset {
+  const dataset = seedDataset();
+  dataset.info.task = 'segmentation';
+  const t = dataset.annotations;
+  for (let row = 0; row < t.length; row++) {
+    t.scores[row] = 0.9 - row / 10;
+    const [x, y, w, h] = t.boxes.subarray(row * 4, row * 4 + 4);
+    t.segmentations.set(row, [[x, y, x + w, y, x + w / 2, y + h]]);
+  }
+  t.segmentations.set(4, { size: [20, 20], counts: [21, 3, 17, 3, 17, 3, 336] });
+  return dataset;
+}
+
 /** Hand-made seeds for formats whose writer cannot produce one: files by path, read at `root`. */
-export const HAND_MADE_SEEDS: Record<string, () => { files: MemoryFiles; root: string }> = {};
+export const HAND_MADE_SEEDS: Record<string, () => SeedCorpus[]> = {};
 
 export interface SeedCorpus {
   files: MemoryFiles;
@@ -111,16 +128,29 @@ export interface SeedCorpus {
   root: string;
 }
 
-/** The format's seed: a hand-made one, else the seed dataset through its writer; null when neither exists. */
-export async function seedCorpus(format: DatasetFormat): Promise<SeedCorpus | { error: string }> {
+/**
+ * The format's seeds: hand-made ones, else each seed dataset through its writer (those it
+ * cannot write or read back are left out); an error when none is left.
+ */
+export async function seedCorpora(format: DatasetFormat): Promise<SeedCorpus[] | { error: string }> {
   const handMade = HAND_MADE_SEEDS[format.name];
   if (handMade) return handMade();
-  const files = new MemoryFiles();
-  const root = `/seed/${format.name}`;
-  try {
-    await format.write(seedDataset(), files, root, { copyImages: true });
-  } catch (e) {
-    return { error: `its writer failed on the seed dataset (${(e as Error).message}); add a seed to HAND_MADE_SEEDS` };
+  const corpora: SeedCorpus[] = [];
+  const problems: string[] = [];
+  for (const [variant, dataset] of [
+    ['ground-truth', seedDataset()],
+    ['predictions', seedPredictions()],
+  ] as const) {
+    const files = new MemoryFiles();
+    const root = `/seed/${format.name}-${variant}`;
+    try {
+      await format.write(dataset, files, root, { copyImages: true });
+      await format.read(files, root);
+      corpora.push({ files, root });
+    } catch (e) {
+      problems.push(`${variant}: ${(e as Error).message}`);
+    }
   }
-  return { files, root };
+  if (corpora.length > 0) return corpora;
+  return { error: `its writer gives no readable seed (${problems.join('; ')}); add one to HAND_MADE_SEEDS` };
 }

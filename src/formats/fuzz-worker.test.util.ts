@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import './index.js';
 import type { FuzzOptions } from './fuzz-run.test.util.js';
 import { runFormat } from './fuzz-run.test.util.js';
-import { seedCorpus } from './fuzz-seeds.test.util.js';
+import { seedCorpora } from './fuzz-seeds.test.util.js';
 import { getFormat } from './registry.js';
 
 const {
@@ -18,11 +18,9 @@ const {
 // Libraries' process warnings (the YAML parser's) would flood the test output.
 process.removeAllListeners('warning');
 const format = getFormat(name);
-const corpus = await seedCorpus(format);
-if ('error' in corpus) {
-  parentPort!.postMessage({ noSeed: corpus.error });
+const corpora = await seedCorpora(format);
+if ('error' in corpora) {
+  parentPort!.postMessage({ noSeed: corpora.error });
 } else {
-  // The unmutated seed must read: else every case would fail for the same reason.
-  await format.read(corpus.files, corpus.root);
-  parentPort!.postMessage({ summary: await runFormat(format, corpus, options, new Int32Array(progress)) });
+  parentPort!.postMessage({ summary: await runFormat(format, corpora, options, new Int32Array(progress)) });
 }
