@@ -53,6 +53,8 @@ type WorkerAnswer = { summary: FuzzSummary } | { noSeed: string };
 function fuzzInWorker(format: string): Promise<WorkerAnswer> {
   const progress = new SharedArrayBuffer(4);
   const current = new Int32Array(progress);
+  // -1 until the first case starts: loading modules and writing seeds are not timed.
+  current[0] = -1;
   const worker = new Worker(new URL('./fuzz-worker.test.util.js', import.meta.url), {
     workerData: { format, options, progress },
   });
@@ -62,6 +64,7 @@ function fuzzInWorker(format: string): Promise<WorkerAnswer> {
     let since = Date.now();
     const watchdog = setInterval(() => {
       const now = Atomics.load(current, 0);
+      if (now < 0) return;
       if (now !== lastCase) {
         lastCase = now;
         since = Date.now();
