@@ -155,6 +155,13 @@ const YAML_VALUES = [
   'obb',
   'segment',
   'nonsense',
+  // Paths of the seed's own files: a list that is a label file, a folder without images…
+  'labels/train/img1.txt',
+  'data.yaml',
+  'images/train/img1.png',
+  'labels',
+  '.',
+  '..',
 ];
 
 function concat(...parts: Uint8Array[]): Uint8Array {

@@ -103,3 +103,12 @@ test('a folder without a data.yaml is an error', async () => {
   const dir = await fixtureCopy(null, { 'images/a.jpg': [10, 10] });
   assert.match(await readError(dir), /: no data\.yaml found/);
 });
+
+test('an image list line pointing nowhere names the list file and line (fuzz case)', async () => {
+  const dir = await dataset('train: train.txt\nnames: [cat]\n', '');
+  writeFileSync(join(dir, 'train.txt'), 'images/a.jpg\nimages/none.jpg\n');
+  assert.equal(
+    await readError(dir),
+    `${join(dir, 'train.txt')}:2: listed image (the "train" list of ${join(dir, 'data.yaml')}:1): ${join(dir, 'images/none.jpg')}: no such file or folder`,
+  );
+});
