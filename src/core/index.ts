@@ -6,4 +6,5 @@ export * from './files.js';
 export * from './geometry.js';
 export * from './image.js';
 export * from './image-size.js';
+export * from './memory-files.js';
 export * from './paths.js';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
+import { MemoryFiles } from '../core/memory-files.js';
 import { nodeFiles } from '../io/node-files.js';
 import { coco } from './coco.js';
 import { parseCoco } from './coco-read.js';
@@ -264,6 +265,26 @@ test('JSON that is not COCO says what was expected', () => {
     readError('{"shapes": []}').message,
     /not COCO: expected an object with images\/annotations\/categories/,
   );
+});
+
+test('split files that disagree on a category name both, each at its record (fuzz case)', async () => {
+  const split = (name: string) => JSON.stringify({ images: [], annotations: [], categories: [{ id: 3, name }] });
+  const files = new MemoryFiles({
+    '/d/annotations/instances_train.json': split('traft'),
+    '/d/annotations/instances_val.json': split('traffic light'),
+  });
+  await assert.rejects(coco.read(files, '/d'), {
+    message:
+      '/d/annotations/instances_val.json (categories[0]): category 3 is "traffic light" here but "traft" in /d/annotations/instances_train.json (categories[0])',
+  });
+});
+
+test('a folder whose JSON does not look like COCO names the files passed over (fuzz case)', async () => {
+  const files = new MemoryFiles({ '/d/annotations/results.json': '[{"image_id": 1, "bbox": [' });
+  await assert.rejects(coco.read(files, '/d'), {
+    message:
+      '/d: no COCO JSON found (looked in annotations/ and the folder); /d/annotations/results.json does not start like COCO',
+  });
 });
 
 test('a generated 200,000-box file reads every box exactly', async () => {

@@ -113,8 +113,18 @@ async function readCoco(files: FileAccess, path: string, options: CocoReadOption
   const stat = await files.stat(path);
   if (!stat) throw new DetkitError('no such file or folder', { file: path });
   const jsons = stat.isDirectory ? await cocoFilesIn(files, path) : [path];
-  if (jsons.length === 0)
-    throw new DetkitError('no COCO JSON found (looked in annotations/ and the folder)', { file: path });
+  if (jsons.length === 0) {
+    // Name the JSON files that were passed over: one of them is often a broken COCO file.
+    const seen: string[] = [];
+    for (const folder of [joinPath(path, 'annotations'), path]) {
+      if (!(await files.stat(folder))?.isDirectory) continue;
+      for (const e of await files.list(folder)) {
+        if (!e.isDirectory && extname(e.name) === '.json') seen.push(joinPath(folder, e.name));
+      }
+    }
+    const passed = seen.length > 0 ? `; ${seen.join(', ')} ${seen.length > 1 ? 'do' : 'does'} not start like COCO` : '';
+    throw new DetkitError(`no COCO JSON found (looked in annotations/ and the folder)${passed}`, { file: path });
+  }
   const parts: { file: string; dataset: Dataset; results: boolean; split?: string; root: string }[] = [];
   for (const [k, file] of jsons.entries()) {
     const { dataset, results } = parseCoco(await files.readText(file), file);
@@ -156,17 +166,21 @@ function mergeParts(parts: { file: string; dataset: Dataset; split?: string; roo
   const total = parts.reduce((n, p) => n + p.dataset.annotations.length, 0);
   const out = new Dataset(total);
   out.info.imageRoot = common;
-  const categories = new Map<number, string>();
+  const categories = new Map<number, { name: string; file: string; index: number }>();
   for (const { file, dataset, split, root } of parts) {
-    for (const c of dataset.categories) {
+    dataset.categories.forEach((c, index) => {
       const seen = categories.get(c.id);
       if (seen === undefined) {
-        categories.set(c.id, c.name);
+        categories.set(c.id, { name: c.name, file, index });
         out.categories.push(c);
-      } else if (seen !== c.name) {
-        throw new DetkitError(`category ${c.id} is "${c.name}" here but "${seen}" in an earlier split file`, { file });
+      } else if (seen.name !== c.name) {
+        // Either file may hold the mistake: name both, each at its record.
+        throw new DetkitError(
+          `category ${c.id} is "${c.name}" here but "${seen.name}" in ${seen.file} (categories[${seen.index}])`,
+          { file, record: `categories[${index}]` },
+        );
       }
-    }
+    });
     const prefix = relativePath(common, root);
     for (const im of dataset.images) {
       if (prefix !== '.') im.file = `${prefix}/${im.file}`;

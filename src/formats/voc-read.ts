@@ -16,6 +16,7 @@ import { extname, joinPath, stem } from '../core/paths.js';
 import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 import { CategoryNames, imageIdsFor, knownCategories } from './category-map.js';
 import type { ReadOptions } from './format.js';
+import { lineColumn } from './json-text.js';
 import { boxFromVoc } from './voc-coords.js';
 import { scanXml, type XmlNode } from './voc-xml.js';
 
@@ -101,7 +102,40 @@ function flag(node: XmlNode, key: string): boolean {
 
 /** Parses one VOC XML document; `xml` names it in errors. */
 export async function parseVocXml(source: string, xml: string): Promise<VocFile> {
-  return vocFromXml(scanXml(source) ?? (await parseWithFastXmlParser(source, xml)), xml);
+  const doc = scanXml(source) ?? (await parseWithFastXmlParser(source, xml));
+  try {
+    return vocFromXml(doc, xml);
+  } catch (e) {
+    // The parsed tree has no positions: find the element's line in the text, only on failure.
+    if (e instanceof DetkitError && e.where.line === undefined) {
+      const line = elementLine(source, e.where.record, e.where.field);
+      if (line !== undefined) throw new DetkitError(e.detail, { ...e.where, line });
+    }
+    throw e;
+  }
+}
+
+/** Line of the element a `vocFromXml` error names (`object[2]` + `bndbox.xmin`, `size.width`). */
+function elementLine(source: string, record: unknown, field: string | undefined): number | undefined {
+  let from = 0;
+  let end = source.length;
+  const object = typeof record === 'string' ? /^object\[(\d+)\]$/.exec(record) : null;
+  if (object) {
+    from = -1;
+    for (let k = 0; k <= Number(object[1]); k++) {
+      from = source.indexOf('<object', from + 1);
+      if (from < 0) return undefined;
+    }
+    const close = source.indexOf('</object', from);
+    if (close >= 0) end = close;
+  } else if (field?.startsWith('size.')) {
+    from = Math.max(0, source.indexOf('<size'));
+  } else if (!field) {
+    return undefined;
+  }
+  const tag = field?.split('.').pop();
+  const at = tag ? source.indexOf(`<${tag}`, from) : -1;
+  return lineColumn(source, at >= 0 && at < end ? at : from).line;
 }
 
 function vocFromXml(doc: XmlNode, xml: string): VocFile {
@@ -217,7 +251,14 @@ export async function readVoc(files: FileAccess, path: string, options: ReadOpti
     const doc = await parseVocXml(await files.readText(xml), xml);
     if (!(doc.width > 0 && doc.height > 0)) {
       // Some VOC exports write <size> as 0 or leave it out: the image header knows.
-      const size = await readImageSize(files, joinPath(layout.imageRoot, doc.filename));
+      let size: { width: number; height: number };
+      try {
+        size = await readImageSize(files, joinPath(layout.imageRoot, doc.filename));
+      } catch (e) {
+        if (!(e instanceof DetkitError)) throw e;
+        // The XML sent us to the image: name it too, its <filename> or <size> may be the mistake.
+        throw new DetkitError(`<size> is missing or 0 and its image cannot be sized: ${e.message}`, { file: xml });
+      }
       doc.width = size.width;
       doc.height = size.height;
     }

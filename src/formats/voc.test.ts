@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Dataset } from '../core/dataset.js';
+import { MemoryFiles } from '../core/memory-files.js';
 import { nodeFiles } from '../io/node-files.js';
 import { assertSameTree, FIXTURES, fixtureCopy, tempDir } from './fixtures.test.util.js';
 import { voc } from './voc.js';
@@ -236,23 +237,39 @@ const withBox = (bndbox: string) =>
 
 test('VOC read: a missing <bndbox> field names the file, object index and field', async () => {
   await assert.rejects(parseVocXml(withBox('<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax></bndbox>'), 'x/a.xml'), {
-    message: 'x/a.xml (object[1]) field "bndbox.ymax": <bndbox> has no <ymax>',
+    message: 'x/a.xml:3 (object[1]) field "bndbox.ymax": <bndbox> has no <ymax>',
   });
 });
 
 test('VOC read: a non-numeric <bndbox> field names the file, object index and field', async () => {
   await assert.rejects(
     parseVocXml(withBox('<bndbox><xmin>1</xmin><ymin>one</ymin><xmax>2</xmax><ymax>2</ymax></bndbox>'), 'a.xml'),
-    { message: 'a.xml (object[1]) field "bndbox.ymin": <ymin> "one" is not a number' },
+    { message: 'a.xml:3 (object[1]) field "bndbox.ymin": <ymin> "one" is not a number' },
   );
 });
 
 test('VOC read: an object without <bndbox> or <name> is an error naming it', async () => {
   await assert.rejects(parseVocXml(withBox(''), 'a.xml'), {
-    message: 'a.xml (object[1]) field "bndbox": object has no <bndbox>',
+    message: 'a.xml:3 (object[1]) field "bndbox": object has no <bndbox>',
   });
   await assert.rejects(parseVocXml('<annotation><object><bndbox/></object></annotation>', 'a.xml'), {
-    message: 'a.xml (object[0]) field "name": object has no <name>',
+    message: 'a.xml:1 (object[0]) field "name": object has no <name>',
+  });
+});
+
+test('VOC read: a bad <size> value names the file and its line (fuzz case)', async () => {
+  const xml =
+    '<annotation>\n<filename>a.jpg</filename>\n<size>\n<width>9</width>\n<height>abc</height>\n</size>\n</annotation>';
+  await assert.rejects(parseVocXml(xml, 'a.xml'), {
+    message: 'a.xml:5 field "size.height": <size><height> "abc" is not a size',
+  });
+});
+
+test('VOC read: a missing <size> whose image cannot be sized names the XML too (fuzz case)', async () => {
+  const files = new MemoryFiles({ '/v/Annotations/a.xml': '<annotation><filename>gone.jpg</filename></annotation>' });
+  await assert.rejects(voc.read(files, '/v'), {
+    message:
+      '/v/Annotations/a.xml: <size> is missing or 0 and its image cannot be sized: /v/JPEGImages/gone.jpg: no such file or folder',
   });
 });
 

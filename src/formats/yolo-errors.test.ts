@@ -31,15 +31,15 @@ test('a detect line with the wrong number of fields names file:line', async () =
   const dir = await dataset(YAML_OK, '0 0.5 0.5 0.1 0.1\n1 0.5 0.5 0.1\n');
   assert.equal(
     await readError(dir),
-    `${join(dir, 'labels/a.txt')}:2: 4 fields where the detect task needs 5 (class cx cy w h)`,
+    `${join(dir, 'labels/a.txt')}:2: 4 fields where the detect task (from ${join(dir, 'data.yaml')}) needs 5 (class cx cy w h)`,
   );
 });
 
-test('a class id out of range names file:line and the class count', async () => {
+test('a class id out of range names file:line, the class count and the yaml holding the names', async () => {
   const dir = await dataset(YAML_OK, '\n2 0.5 0.5 0.1 0.1\n');
   assert.equal(
     await readError(dir),
-    `${join(dir, 'labels/a.txt')}:2: class id 2 is out of range: names has 2 classes (0..1)`,
+    `${join(dir, 'labels/a.txt')}:2: class id 2 is out of range: names in ${join(dir, 'data.yaml')} has 2 classes (0..1)`,
   );
 });
 
@@ -61,11 +61,11 @@ test('a data.yaml without names is an error naming the file', async () => {
   );
 });
 
-test('names as a dict with a gap in the indices is an error', async () => {
+test('names as a dict with a gap in the indices is an error naming the line of names', async () => {
   const dir = await dataset('train: images\nnames:\n  0: cat\n  2: dog\n', null);
   assert.equal(
     await readError(dir),
-    `${join(dir, 'data.yaml')} field "names": class indices must be 0..N-1: index 1 has no name`,
+    `${join(dir, 'data.yaml')}:2 field "names": class indices must be 0..N-1: index 1 has no name`,
   );
 });
 
@@ -74,11 +74,11 @@ test('invalid YAML names file:line', async () => {
   assert.match(await readError(dir), new RegExp(`^${join(dir, 'data.yaml')}:3: invalid YAML: [^\\n]+$`));
 });
 
-test('an unknown task is an error naming the yaml field', async () => {
+test('an unknown task is an error naming the yaml line and field', async () => {
   const dir = await dataset(`${YAML_OK}task: pose\n`, null);
   assert.equal(
     await readError(dir),
-    `${join(dir, 'data.yaml')} field "task": unknown YOLO task "pose"; expected detect, segment or obb`,
+    `${join(dir, 'data.yaml')}:4 field "task": unknown YOLO task "pose"; expected detect, segment or obb`,
   );
 });
 
@@ -91,15 +91,24 @@ test('an unreadable image header names the image', async () => {
   );
 });
 
-test('a split entry pointing nowhere is an error naming the yaml', async () => {
+test('a split entry pointing nowhere is an error naming the yaml line and entry', async () => {
   const dir = await dataset('train: images\nval: valid/images\nnames: [cat]\n', '');
   assert.equal(
     await readError(dir),
-    `${join(dir, 'data.yaml')}: split source ${join(dir, 'valid/images')} does not exist`,
+    `${join(dir, 'data.yaml')}:2 field "val": split source ${join(dir, 'valid/images')} does not exist`,
   );
 });
 
 test('a folder without a data.yaml is an error', async () => {
   const dir = await fixtureCopy(null, { 'images/a.jpg': [10, 10] });
   assert.match(await readError(dir), /: no data\.yaml found/);
+});
+
+test('an image list line pointing nowhere names the list file and line (fuzz case)', async () => {
+  const dir = await dataset('train: train.txt\nnames: [cat]\n', '');
+  writeFileSync(join(dir, 'train.txt'), 'images/a.jpg\nimages/none.jpg\n');
+  assert.equal(
+    await readError(dir),
+    `${join(dir, 'train.txt')}:2: listed image (the "train" list of ${join(dir, 'data.yaml')}:1): ${join(dir, 'images/none.jpg')}: no such file or folder`,
+  );
 });

@@ -31,6 +31,12 @@ const EXPECTED: Record<YoloTask, string> = {
   segment: 'an odd number ≥ 7 (class x1 y1 x2 y2 x3 y3 …)',
 };
 
+/** Where the class names and the task came from, for messages (a label can be right and the yaml wrong). */
+export interface YoloLabelContext {
+  namesFrom?: string;
+  taskFrom?: string;
+}
+
 /**
  * Parses one label file's text for an image of `width`×`height` into `sink`; `file` names it
  * in errors.
@@ -43,7 +49,10 @@ export function parseYoloLabels(
   width: number,
   height: number,
   sink: YoloLabelSink,
+  context: YoloLabelContext = {},
 ): void {
+  const taskFrom = context.taskFrom ? ` (from ${context.taskFrom})` : '';
+  const namesFrom = context.namesFrom ? ` in ${context.namesFrom}` : '';
   let start = 0;
   let lineNo = 0;
   while (start < text.length) {
@@ -57,17 +66,23 @@ export function parseYoloLabels(
     const fields = fieldsOf(line);
     const n = fields.length;
     if (task === 'detect' ? n !== 5 : task === 'obb' ? n !== 9 : n < 7 || n % 2 === 0) {
-      throw new DetkitError(`${n} fields where the ${task} task needs ${EXPECTED[task]}`, { file, line: lineNo });
+      throw new DetkitError(`${n} fields where the ${task} task${taskFrom} needs ${EXPECTED[task]}`, {
+        file,
+        line: lineNo,
+      });
     }
     const cls = Number(fields[0]);
     if (!Number.isInteger(cls)) {
       throw new DetkitError(`class id "${fields[0]}" is not an integer`, { file, line: lineNo });
     }
     if (cls < 0 || cls >= classCount) {
-      throw new DetkitError(`class id ${cls} is out of range: names has ${classCount} classes (0..${classCount - 1})`, {
-        file,
-        line: lineNo,
-      });
+      throw new DetkitError(
+        `class id ${cls} is out of range: names${namesFrom} has ${classCount} classes (0..${classCount - 1})`,
+        {
+          file,
+          line: lineNo,
+        },
+      );
     }
     const number = (i: number): number => {
       const x = Number(fields[i]);

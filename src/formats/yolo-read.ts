@@ -37,6 +37,10 @@ interface Listed {
   /** The same, relative to the dataset root (ImageRecord.file). */
   file: string;
   split: string | undefined;
+  /** The list line (or data.yaml entry) naming the image, for messages; unset for folder scans. */
+  listedAt?: { file: string; line?: number };
+  /** For images of a `.txt` list: the data.yaml entry naming the list (it may be the mistake). */
+  listedVia?: string;
 }
 
 /** `path` relative to the dataset root when both are of one kind, else as given. */
@@ -52,7 +56,13 @@ async function imagesOf(files: FileAccess, entry: YoloSource, config: YoloConfig
     source = entry.orElse;
     stat = await files.stat(source);
   }
-  if (!stat) throw new DetkitError(`split source ${entry.path} does not exist`, { file: config.yamlFile });
+  if (!stat) {
+    throw new DetkitError(`split source ${entry.path} does not exist`, {
+      file: config.yamlFile,
+      line: entry.line,
+      field: split,
+    });
+  }
   if (stat.isDirectory) {
     // One relative prefix per folder rather than path arithmetic per image (5,000 images).
     const prefix = fileFor(config.root, source);
@@ -62,18 +72,32 @@ async function imagesOf(files: FileAccess, entry: YoloSource, config: YoloConfig
       split,
     }));
   }
-  const paths: string[] = [];
+  const listed: Listed[] = [];
   if (extname(source) !== '.txt') {
-    paths.push(source);
+    listed.push({
+      path: source,
+      file: fileFor(config.root, source),
+      split,
+      listedAt: { file: config.yamlFile, line: entry.line },
+    });
   } else {
     // List entries resolve against the list's folder (Ultralytics does so for './' entries).
     const here = dirname(source);
-    for (const raw of (await files.readText(source)).split('\n')) {
+    const listedVia = `the "${split}" list of ${config.yamlFile}${entry.line ? `:${entry.line}` : ''}`;
+    (await files.readText(source)).split('\n').forEach((raw, k) => {
       const line = raw.trim();
-      if (line) paths.push(isAbsolutePath(line) ? line : joinPath(here, line));
-    }
+      if (!line) return;
+      const path = isAbsolutePath(line) ? line : joinPath(here, line);
+      listed.push({
+        path,
+        file: fileFor(config.root, path),
+        split,
+        listedAt: { file: source, line: k + 1 },
+        listedVia,
+      });
+    });
   }
-  return paths.map((path) => ({ path, file: fileFor(config.root, path), split }));
+  return listed;
 }
 
 /** Every image once, in split order; an image listed under two splits has no split. */
@@ -125,7 +149,12 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
   const loaded = await mapPool(images, FILE_CONCURRENCY, async (im, k) => {
     const labelPath = labelPaths[k];
     const [size, text] = await Promise.all([
-      readImageSize(files, im.path),
+      readImageSize(files, im.path).catch((e: unknown) => {
+        // A listed image that cannot be read may be a wrong list line: name the line too.
+        if (!(e instanceof DetkitError) || !im.listedAt) throw e;
+        const via = im.listedVia ? ` (${im.listedVia})` : '';
+        throw new DetkitError(`listed image${via}: ${e.message}`, im.listedAt);
+      }),
       existing.has(labelPath) ? files.readText(labelPath) : '',
     ]);
     options.progress?.(++done, images.length);
@@ -172,13 +201,17 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
       t.segmentations.set(t.addBox(imageId, classToCategory[cls], x, y, w, h), [points]);
     },
   };
+  const context = {
+    namesFrom: config.yamlFile,
+    taskFrom: options.task !== undefined ? 'the task option' : config.yamlFile,
+  };
   images.forEach((im, k) => {
     const { width, height, text } = loaded[k];
     imageId = imageIds[k];
     const image: ImageRecord = { id: imageId, file: im.file, width, height };
     if (im.split) image.split = im.split;
     dataset.addImage(image);
-    if (text) parseYoloLabels(text, labelPaths[k], config.task, config.names.length, width, height, sink);
+    if (text) parseYoloLabels(text, labelPaths[k], config.task, config.names.length, width, height, sink, context);
   });
   return dataset;
 }

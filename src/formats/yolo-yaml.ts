@@ -19,6 +19,8 @@ export interface YoloSource {
    * entry without it (Roboflow exports write `train: ../train/images` next to `train/`).
    */
   orElse?: string;
+  /** The data.yaml line of the entry, for messages. */
+  line?: number;
 }
 
 export interface YoloConfig {
@@ -33,7 +35,10 @@ export interface YoloConfig {
 }
 
 /** `task` as written in a yaml or given as an option; undefined when absent. */
-export function parseTask(value: unknown, where: { file?: string; field?: string }): YoloTask | undefined {
+export function parseTask(
+  value: unknown,
+  where: { file?: string; line?: number; field?: string },
+): YoloTask | undefined {
   if (value === undefined || value === null) return undefined;
   switch (value) {
     case 'detect':
@@ -48,7 +53,14 @@ export function parseTask(value: unknown, where: { file?: string; field?: string
   throw new DetkitError(`unknown YOLO task ${JSON.stringify(value)}; expected detect, segment or obb`, where);
 }
 
-function parseNames(value: unknown, file: string): string[] {
+/** 1-based line of a top-level `key:` in the yaml text, for messages (undefined when not found). */
+function keyLine(text: string, key: string): number | undefined {
+  const lines = text.split('\n');
+  const k = lines.findIndex((l) => l.startsWith(key) && /^\s*:/.test(l.slice(key.length)));
+  return k < 0 ? undefined : k + 1;
+}
+
+function parseNames(value: unknown, file: string, line?: number): string[] {
   if (value === undefined || value === null) {
     throw new DetkitError('no "names": the class names are needed to read YOLO labels', { file, field: 'names' });
   }
@@ -58,18 +70,26 @@ function parseNames(value: unknown, file: string): string[] {
     for (const [key, name] of Object.entries(value as Record<string, unknown>)) {
       const k = Number(key);
       if (!Number.isInteger(k) || k < 0) {
-        throw new DetkitError(`class index "${key}" is not a non-negative integer`, { file, field: `names.${key}` });
+        throw new DetkitError(`class index "${key}" is not a non-negative integer`, {
+          file,
+          line,
+          field: `names.${key}`,
+        });
       }
       names[k] = String(name);
     }
     let missing = 0;
     while (missing < names.length && missing in names) missing++;
     if (missing < names.length) {
-      throw new DetkitError(`class indices must be 0..N-1: index ${missing} has no name`, { file, field: 'names' });
+      throw new DetkitError(`class indices must be 0..N-1: index ${missing} has no name`, {
+        file,
+        line,
+        field: 'names',
+      });
     }
     return names;
   }
-  throw new DetkitError('"names" must be a list or an {index: name} mapping', { file, field: 'names' });
+  throw new DetkitError('"names" must be a list or an {index: name} mapping', { file, line, field: 'names' });
 }
 
 /** Parses `text` (the content of `file`) into a config; paths resolve against the yaml's folder. */
@@ -102,21 +122,26 @@ export async function parseDataYaml(text: string, file: string, taskOption?: unk
     const entry = data[split];
     if (entry === undefined || entry === null || entry === '') continue;
     const list = Array.isArray(entry) ? entry : [entry];
+    const line = keyLine(text, split);
     const sources = list.map((s): YoloSource => {
-      if (typeof s !== 'string') throw new DetkitError(`"${split}" entries must be paths`, { file, field: split });
-      if (isAbsolutePath(s)) return { path: s };
+      if (typeof s !== 'string')
+        throw new DetkitError(`"${split}" entries must be paths`, { file, line, field: split });
+      if (isAbsolutePath(s)) return { path: s, line };
       return s.startsWith('../')
-        ? { path: joinPath(root, s), orElse: joinPath(root, s.slice(3)) }
-        : { path: joinPath(root, s) };
+        ? { path: joinPath(root, s), orElse: joinPath(root, s.slice(3)), line }
+        : { path: joinPath(root, s), line };
     });
     splits.push({ split, sources });
   }
   return {
     yamlFile: file,
     root,
-    names: parseNames(data.names, file),
+    names: parseNames(data.names, file, keyLine(text, 'names')),
     splits,
-    task: parseTask(taskOption, {}) ?? parseTask(data.task, { file, field: 'task' }) ?? 'detect',
+    task:
+      parseTask(taskOption, {}) ??
+      parseTask(data.task, { file, line: keyLine(text, 'task'), field: 'task' }) ??
+      'detect',
   };
 }
 

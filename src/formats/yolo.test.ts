@@ -116,14 +116,14 @@ test('YOLO read: the task option overrides the yaml task key', async () => {
   const dir = await fixtureCopy('yolo/obb', { 'images/p.png': [200, 100] });
   assert.equal((await yolo.read(nodeFiles, dir, { task: 'segment' })).info.task, 'segmentation');
   await assert.rejects(yolo.read(nodeFiles, dir, { task: 'detect' }), {
-    message: `${join(dir, 'labels/p.txt')}:1: 9 fields where the detect task needs 5 (class cx cy w h)`,
+    message: `${join(dir, 'labels/p.txt')}:1: 9 fields where the detect task (from the task option) needs 5 (class cx cy w h)`,
   });
 });
 
 test('YOLO read: a 7-number polygon line is an error under the obb task', async () => {
   const dir = await fixtureCopy('yolo/polygons', { 'images/p.png': [200, 100] });
   await assert.rejects(yolo.read(nodeFiles, dir, { task: 'obb' }), {
-    message: `${join(dir, 'labels/p.txt')}:2: 7 fields where the obb task needs 9 (class x1 y1 x2 y2 x3 y3 x4 y4)`,
+    message: `${join(dir, 'labels/p.txt')}:2: 7 fields where the obb task (from the task option) needs 9 (class x1 y1 x2 y2 x3 y3 x4 y4)`,
   });
 });
 

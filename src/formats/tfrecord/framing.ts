@@ -26,17 +26,28 @@ export async function* readRecords(chunks: AsyncIterable<Uint8Array>): AsyncGene
   let buffer: Uint8Array = new Uint8Array(0);
   let start = 0;
   let index = 0;
-  const available = () => buffer.length - start;
-  const append = (chunk: Uint8Array) => {
+  // Chunks not yet merged into `buffer`: merged once per record, not once per chunk, so a record
+  // spanning many chunks costs its size to assemble (merging per chunk was quadratic).
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const available = () => buffer.length - start + pendingBytes;
+  const merge = () => {
+    if (pending.length === 0) return;
     const rest = buffer.subarray(start);
-    if (rest.length === 0) buffer = chunk;
+    if (rest.length === 0 && pending.length === 1) buffer = pending[0];
     else {
-      const merged = new Uint8Array(rest.length + chunk.length);
+      const merged = new Uint8Array(rest.length + pendingBytes);
       merged.set(rest);
-      merged.set(chunk, rest.length);
+      let at = rest.length;
+      for (const chunk of pending) {
+        merged.set(chunk, at);
+        at += chunk.length;
+      }
       buffer = merged;
     }
     start = 0;
+    pending = [];
+    pendingBytes = 0;
   };
   const iterator = chunks[Symbol.asyncIterator]();
   let done = false;
@@ -44,9 +55,14 @@ export async function* readRecords(chunks: AsyncIterable<Uint8Array>): AsyncGene
     while (!done && available() < need) {
       const next = await iterator.next();
       if (next.done) done = true;
-      else append(next.value);
+      else {
+        pending.push(next.value);
+        pendingBytes += next.value.length;
+      }
     }
-    return available() >= need;
+    const enough = available() >= need;
+    if (enough) merge();
+    return enough;
   };
   for (;;) {
     if (!(await fill(12))) {

@@ -171,7 +171,15 @@ function addExample(
   let width = ints(f, 'image/width')[0] ?? 0;
   let height = ints(f, 'image/height')[0] ?? 0;
   if ((!width || !height) && encoded) {
-    const size = imageSizeFromHeader(encoded.subarray(0, 65536));
+    let size: ReturnType<typeof imageSizeFromHeader>;
+    try {
+      size = imageSizeFromHeader(encoded.subarray(0, 65536));
+    } catch (e) {
+      // A recognisably broken header throws a plain Error: the record is what is wrong.
+      throw new DetkitError(
+        `image/width and image/height are missing and image/encoded is broken: ${(e as Error).message}`,
+      );
+    }
     if (size && size !== 'need-more') ({ width, height } = size);
   }
   if (!width || !height)

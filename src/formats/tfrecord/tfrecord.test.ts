@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { Dataset } from '../../core/dataset.js';
+import { MemoryFiles } from '../../core/memory-files.js';
 import { nodeFiles } from '../../io/node-files.js';
 import { crc32c, maskedCrc32c } from './crc32c.js';
-import { decodeExample } from './example.js';
+import { decodeExample, encodeExample } from './example.js';
 import { frameRecord, readRecords } from './framing.js';
 import { tfrecord } from './index.js';
 import { formatLabelMap, parseLabelMap } from './label-map.js';
@@ -221,4 +222,31 @@ test('label_map.pbtxt: comments, both quote styles, display_name; errors name th
   assert.deepEqual(parseLabelMap(formatLabelMap(parseLabelMap(text))), parseLabelMap(text));
   assert.throws(() => parseLabelMap('item {\n  id: x\n}', 'map.pbtxt'), /map\.pbtxt:2: id must be an integer/);
   assert.throws(() => parseLabelMap('item {\n  id: 3\n', 'map.pbtxt'), /map\.pbtxt:3: file ends inside an item/);
+});
+
+test('a record without sizes whose image/encoded header is broken is a located DetkitError (fuzz case)', async () => {
+  const features = new Map([
+    ['image/encoded', { kind: 'bytes' as const, value: [new Uint8Array([0xff, 0xd8, 0xff, 0xda, 0x00, 0x02])] }],
+  ]);
+  const files = new MemoryFiles({ '/t/data.tfrecord': frameRecord(encodeExample(features)) });
+  await assert.rejects(tfrecord.read(files, '/t/data.tfrecord'), {
+    name: 'DetkitError',
+    message:
+      '/t/data.tfrecord (record 0): image/width and image/height are missing and image/encoded is broken: JPEG has no frame header before its image data',
+  });
+});
+
+test('a length field declaring exabytes (with a valid CRC) ends the read with a warning, allocating nothing', async () => {
+  const framed = frameRecord(new Uint8Array([1, 2, 3]));
+  const view = new DataView(framed.buffer);
+  view.setBigUint64(0, 2n ** 62n, true);
+  view.setUint32(8, maskedCrc32c(framed, 0, 8), true);
+  const warnings: string[] = [];
+  const d = await tfrecord.read(new MemoryFiles({ '/t/x.tfrecord': framed }), '/t/x.tfrecord', {
+    warn: (m) => warnings.push(m),
+  });
+  assert.equal(d.images.length, 0);
+  assert.deepEqual(warnings, [
+    `/t/x.tfrecord (record 0): file is cut short: the record needs ${Number(2n ** 62n)} bytes, 7 remain`,
+  ]);
 });

@@ -1,0 +1,156 @@
+/**
+ * Seed corpora for the format fuzzer: a small, varied dataset written by each format's own
+ * writer into memory, so a newly registered format is fuzzed as soon as its writer exists.
+ * Formats that cannot write (or need more than the generic dataset) add a hand-made seed to
+ * `HAND_MADE_SEEDS`.
+ */
+import { Dataset } from '../core/dataset.js';
+import { MemoryFiles } from '../core/memory-files.js';
+import type { DatasetFormat } from './format.js';
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+/** A valid grey 8-bit greyscale PNG (zlib stored blocks: no compressor needed). */
+export function tinyPng(width: number, height: number): Uint8Array {
+  const raw = new Uint8Array(height * (width + 1)).fill(128);
+  for (let y = 0; y < height; y++) raw[y * (width + 1)] = 0; // filter type: none
+  const blocks: number[] = [0x78, 0x01];
+  for (let at = 0; at < raw.length || at === 0; at += 65535) {
+    const part = raw.subarray(at, at + 65535);
+    const last = at + 65535 >= raw.length ? 1 : 0;
+    blocks.push(last, part.length & 0xff, part.length >> 8, ~part.length & 0xff, (~part.length >> 8) & 0xff, ...part);
+    if (raw.length === 0) break;
+  }
+  let a = 1;
+  let b = 0;
+  for (const v of raw) {
+    a = (a + v) % 65521;
+    b = (b + a) % 65521;
+  }
+  const adler = ((b << 16) | a) >>> 0;
+  blocks.push(adler >>> 24, (adler >>> 16) & 0xff, (adler >>> 8) & 0xff, adler & 0xff);
+  const ihdr = new Uint8Array(13);
+  const view = new DataView(ihdr.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  ihdr.set([8, 0, 0, 0, 0], 8);
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', new Uint8Array(blocks)),
+    chunk('IEND', new Uint8Array(0)),
+  ];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Three categories (one name with a space), four PNG images over two splits (one a negative),
+ * boxes with flags and a crowd box — enough that every field of a format's files is present.
+ */
+export function seedDataset(): Dataset {
+  const dataset = new Dataset();
+  dataset.categories = [
+    { id: 1, name: 'cat' },
+    { id: 2, name: 'dog' },
+    { id: 3, name: 'traffic light' },
+  ];
+  const sizes: [number, number][] = [
+    [32, 24],
+    [20, 20],
+    [16, 12],
+    [24, 16],
+  ];
+  dataset.info = { task: 'detection', embeddedImages: new Map() };
+  sizes.forEach(([width, height], k) => {
+    const id = k + 1;
+    dataset.addImage({ id, file: `img${id}.png`, width, height, split: k < 3 ? 'train' : 'val' });
+    dataset.info.embeddedImages!.set(id, tinyPng(width, height));
+  });
+  const t = dataset.annotations;
+  t.addBox(1, 1, 2, 3, 10, 8);
+  t.setFlag(t.addBox(1, 2, 12.5, 4, 6, 7.25), 'difficult', true);
+  t.setFlag(t.addBox(1, 3, 0, 0, 32, 24), 'truncated', true);
+  t.addBox(2, 3, 5, 5, 4, 9);
+  t.setCrowd(t.addBox(2, 1, 1, 1, 3, 3), true);
+  t.addBox(4, 2, 8, 2, 10, 12);
+  return dataset;
+}
+
+/**
+ * The same images as predictions with masks: every box scored, polygons and an RLE — so the
+ * fuzzer also reaches results files (COCO), segment labels (YOLO) and mask fields.
+ */
+export function seedPredictions(): Dataset {
+  const dataset = seedDataset();
+  dataset.info.task = 'segmentation';
+  const t = dataset.annotations;
+  for (let row = 0; row < t.length; row++) {
+    t.scores[row] = 0.9 - row / 10;
+    const [x, y, w, h] = t.boxes.subarray(row * 4, row * 4 + 4);
+    t.segmentations.set(row, [[x, y, x + w, y, x + w / 2, y + h]]);
+  }
+  t.segmentations.set(4, { size: [20, 20], counts: [21, 3, 17, 3, 17, 3, 336] });
+  return dataset;
+}
+
+/** Hand-made seeds for formats whose writer cannot produce one: files by path, read at `root`. */
+export const HAND_MADE_SEEDS: Record<string, () => SeedCorpus[]> = {};
+
+export interface SeedCorpus {
+  files: MemoryFiles;
+  /** The path handed to `format.read`. */
+  root: string;
+}
+
+/**
+ * The format's seeds: hand-made ones, else each seed dataset through its writer (those it
+ * cannot write or read back are left out); an error when none is left.
+ */
+export async function seedCorpora(format: DatasetFormat): Promise<SeedCorpus[] | { error: string }> {
+  const handMade = HAND_MADE_SEEDS[format.name];
+  if (handMade) return handMade();
+  const corpora: SeedCorpus[] = [];
+  const problems: string[] = [];
+  for (const [variant, dataset] of [
+    ['ground-truth', seedDataset()],
+    ['predictions', seedPredictions()],
+  ] as const) {
+    const files = new MemoryFiles();
+    const root = `/seed/${format.name}-${variant}`;
+    try {
+      await format.write(dataset, files, root, { copyImages: true });
+      await format.read(files, root);
+      corpora.push({ files, root });
+    } catch (e) {
+      problems.push(`${variant}: ${(e as Error).message}`);
+    }
+  }
+  if (corpora.length > 0) return corpora;
+  return { error: `its writer gives no readable seed (${problems.join('; ')}); add one to HAND_MADE_SEEDS` };
+}
