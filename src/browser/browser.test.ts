@@ -147,7 +147,9 @@ test('YOLOv8 ONNX on onnxruntime-web WASM gives the detections onnxruntime-node 
   assert.deepEqual(inPage.fromUrl, node);
 });
 
-test('CenterNet on TF.js in the page finds the cat where Node finds it', { skip }, async (t) => {
+test('CenterNet on TF.js in the page (default backends: software WebGL skipped for WASM) finds the cat where Node finds it', {
+  skip,
+}, async (t) => {
   const node = plain(await nodeDetect(CENTERNET, chelsea, { scoreThreshold: 0.05 }));
   const inPage = await browser!.page.evaluate(
     async ({ model, raw }) => {
@@ -155,7 +157,8 @@ test('CenterNet on TF.js in the page finds the cat where Node finds it', { skip 
       const bytes = Uint8Array.from(atob(raw.base64), (c) => c.charCodeAt(0));
       const image = { data: bytes, width: raw.width, height: raw.height, channels: raw.channels };
       const started = performance.now();
-      const detector = await dk.loadDetectorFromUrl(model, { tfjsBackends: ['wasm', 'cpu'], scoreThreshold: 0.05 });
+      const software = dk.softwareWebGl();
+      const detector = await dk.loadDetectorFromUrl(model, { scoreThreshold: 0.05 });
       const loaded = performance.now();
       await detector.detect(image); // warm-up: kernels compile on the first call
       const d: Detections = await detector.detect(image);
@@ -166,10 +169,12 @@ test('CenterNet on TF.js in the page finds the cat where Node finds it', { skip 
       };
       const timings = { ...detector.timings };
       await detector.dispose();
-      return { found, backend: await dk.tfjsBackendName(), load: loaded - started, timings };
+      return { found, software, backend: await dk.tfjsBackendName(), load: loaded - started, timings };
     },
     { model: `/${CENTERNET}`, raw: rawArg(chelsea) },
   );
+  t.diagnostic(`WebGL renderer: ${inPage.software ?? 'hardware'}`);
+  assert.equal(inPage.backend, inPage.software ? 'wasm' : 'webgl');
   t.diagnostic(`TF.js ${inPage.backend}: load ${inPage.load.toFixed(0)} ms, ${JSON.stringify(inPage.timings)}`);
   assert.equal(inPage.found.labels[0], 'cat');
   assert.equal(node.labels[0], 'cat');

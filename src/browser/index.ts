@@ -28,6 +28,7 @@ export { type DroppedContent, DroppedFiles } from './dropped-files.js';
 export { type BrowserDetectorOptions, bundleBaseUrl, loadDetectorFromUrl, loadSessionFromUrl } from './load.js';
 export {
   createTfjsWebSession,
+  softwareWebGl,
   type TfjsBackend,
   type TfjsWebOptions,
   tfjsBackendName,

@@ -17,12 +17,32 @@ export interface TfjsWebOptions {
 
 let started: Promise<Tfjs> | undefined;
 
+/**
+ * The WebGL renderer when it is a software one (SwiftShader, llvmpipe): what headless or GPU-less
+ * Chromium gives. TF.js on it runs CenterNet ~40× slower than on WASM, so WebGL is then skipped
+ * when another backend follows it in the list.
+ */
+export function softwareWebGl(): string | undefined {
+  if (typeof document === 'undefined') return undefined;
+  const gl = document.createElement('canvas').getContext('webgl');
+  const info = gl?.getExtension('WEBGL_debug_renderer_info');
+  const renderer = gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  gl?.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? renderer : undefined;
+}
+
 /** TF.js on the first backend of `backends` that starts; chosen once a page (TF.js's backend is global). */
 export function tfjsInBrowser(options: TfjsWebOptions = {}): Promise<Tfjs> {
   started ??= (async () => {
     const tf = await import('@tensorflow/tfjs');
     const tried: string[] = [];
-    for (const name of options.backends ?? ['webgl', 'wasm', 'cpu']) {
+    const backends = options.backends ?? ['webgl', 'wasm', 'cpu'];
+    for (const [i, name] of backends.entries()) {
+      const software = name === 'webgl' && i < backends.length - 1 ? softwareWebGl() : undefined;
+      if (software) {
+        tried.push(`webgl: skipped, software renderer (${software})`);
+        continue;
+      }
       try {
         if (name === 'wasm') {
           const wasm = await import('@tensorflow/tfjs-backend-wasm');
