@@ -13,6 +13,7 @@ const ENTRIES = [
   'dist/src/eval/index.js',
   'dist/src/postprocess/index.js',
   'dist/src/families/index.js',
+  'dist/src/browser/index.js',
 ];
 
 for (const entry of ENTRIES) {

@@ -50,8 +50,13 @@ export function stem(path: string): string {
 
 /** `path` relative to `from` (both normalised, same kind: absolute or relative). */
 export function relativePath(from: string, path: string): string {
-  const a = normalizePath(from).split('/').filter(Boolean);
-  const b = normalizePath(path).split('/').filter(Boolean);
+  // '.' (the current folder) has no segments: relative to '.', 'a/b' is 'a/b', not '../a/b'.
+  const segments = (p: string) =>
+    normalizePath(p)
+      .split('/')
+      .filter((s) => s !== '' && s !== '.');
+  const a = segments(from);
+  const b = segments(path);
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   const up = a.slice(i).map(() => '..');

@@ -2,16 +2,16 @@
  * The report's plots as Vega-Lite specs, rendered to SVG strings by Vega's headless renderer
  * (no canvas, no DOM: runs in Node and in a browser page alike).
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { PrCurves } from '../analysis/coco-tables.js';
 import type { DetectionConfusion } from '../analysis/confusion.js';
 import type { F1Optimal } from '../analysis/f1-threshold.js';
 import type { TideResult } from '../analysis/tide.js';
 import type { ClassificationResult } from '../classification.js';
 
-/** Renders a Vega-Lite spec to an SVG document. */
+/** Renders a Vega-Lite spec to an SVG document. Vega loads on first use (~600 KB a browser bundle need not carry). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

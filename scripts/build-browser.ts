@@ -1,0 +1,71 @@
+/**
+ * Bundles detkit's browser entry (dist/src/browser/index.js, from `npm run build`) into
+ * dist/browser/detkit.js — ESM for the browser, the runtimes split into chunks loaded on first
+ * use — and copies onnxruntime-web's and tfjs-backend-wasm's .wasm/.mjs files next to it, so a
+ * page serves everything itself (no CDN). Run: `npm run build:browser`.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const require = createRequire(import.meta.url);
+
+function runtimeFiles(): string[] {
+  // Both packages keep their binaries in dist/, beside their Node entry points.
+  const ort = dirname(require.resolve('onnxruntime-web'));
+  const tfWasm = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  const pick = (dir: string, keep: (name: string) => boolean) =>
+    readdirSync(dir)
+      .filter(keep)
+      .map((name) => join(dir, name));
+  return [
+    ...pick(ort, (n) => n.startsWith('ort-wasm') && (n.endsWith('.wasm') || n.endsWith('.mjs'))),
+    ...pick(tfWasm, (n) => n.endsWith('.wasm')),
+  ];
+}
+
+/** Builds into `outdir` (default dist/browser); returns the bundle's path. */
+export async function buildBrowserBundle(root = process.cwd(), outdir = join(root, 'dist/browser')): Promise<string> {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { detkit: join(root, 'dist/src/browser/index.js') },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+  });
+  // Chunks live in chunks/ but resolve runtime files against the bundle folder (import.meta.url of
+  // detkit.js is what loadDetectorFromUrl passes on), so the files go next to detkit.js.
+  for (const file of runtimeFiles()) copyFileSync(file, join(outdir, file.slice(dirname(file).length + 1)));
+  return join(outdir, 'detkit.js');
+}
+
+/** True when the bundle is missing or older than a compiled module it bundles (so tests rebuild it). */
+export function browserBundleIsStale(root = process.cwd()): boolean {
+  const bundle = join(root, 'dist/browser/detkit.js');
+  if (!existsSync(bundle)) return true;
+  const built = statSync(bundle).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) =>
+      e.isDirectory()
+        ? newer(join(dir, e.name))
+        : e.name.endsWith('.js') && !e.name.includes('.test.') && statSync(join(dir, e.name)).mtimeMs > built,
+    );
+  return newer(join(root, 'dist/src'));
+}
+
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
+  const started = performance.now();
+  const bundle = await buildBrowserBundle();
+  console.log(`${bundle} built in ${Math.round(performance.now() - started)} ms`);
+}
