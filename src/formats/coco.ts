@@ -13,6 +13,7 @@ import type { FileAccess } from '../core/files.js';
 import { basename, dirname, extname, joinPath, relativePath } from '../core/paths.js';
 import { mapPool } from '../core/pool.js';
 import { cocoLocator, parseCoco } from './coco-read.js';
+import { canWriteCocoStream, openCocoStreamWriter } from './coco-stream.js';
 import { isResults, writeCocoFile } from './coco-write.js';
 import type { DatasetFormat, Detected, ReadOptions, WriteOptions, WriteResult } from './format.js';
 import type { LossReport } from './loss.js';
@@ -284,4 +285,6 @@ export const coco: DatasetFormat = {
   fileExtensions: ['.json'],
   read: readCoco,
   write: writeCoco,
+  canWriteStream: canWriteCocoStream,
+  openStreamWriter: openCocoStreamWriter,
 };

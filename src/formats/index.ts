@@ -1,14 +1,27 @@
 /** Registers the built-in formats. Add a format by importing it here. */
 import { coco } from './coco.js';
+import { openimages } from './openimages.js';
 import { registerFormat } from './registry.js';
 import { tfrecord } from './tfrecord/index.js';
 import { voc } from './voc.js';
 import { yolo } from './yolo.js';
 
-const builtin = [coco, voc, yolo, tfrecord];
+const builtin = [coco, voc, yolo, tfrecord, openimages];
 for (const format of builtin) registerFormat(format);
 
 export { type CocoReadOptions, type CocoWriteOptions, coco } from './coco.js';
-export type { DatasetFormat, Detected, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';
-export { describeLoss, type LossItem, type LossReport, lossReport, mergeLoss } from './loss.js';
+export type {
+  DatasetFormat,
+  DatasetStream,
+  Detected,
+  FormatCapabilities,
+  ImageBatch,
+  ReadOptions,
+  StreamHeader,
+  StreamWriter,
+  WriteOptions,
+  WriteResult,
+} from './format.js';
+export { describeLoss, LossCounter, type LossItem, type LossReport, lossReport, mergeLoss } from './loss.js';
+export { type OpenImagesReadOptions, openimages } from './openimages.js';
 export { detectFormat, detectFormats, getFormat, listFormats, registerFormat } from './registry.js';
