@@ -130,9 +130,10 @@ export function parseDecimal(text: string, start: number, end: number): number {
   return negative ? -value : value;
 }
 
+/** Decimal spellings only: Number() would also take hex, binary, 'Infinity' and padding. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function slowNumber(text: string, start: number, end: number): number {
   const s = text.slice(start, end);
-  if (s.trim() === '' || s.trim() !== s) return Number.NaN;
-  const value = Number(s);
-  return Number.isFinite(value) ? value : Number.NaN;
+  return DECIMAL.test(s) ? Number(s) : Number.NaN;
 }
