@@ -53,6 +53,20 @@ export function linesOf(
   return lineNo;
 }
 
+const codes: number[] = [];
+
+/**
+ * `text[start, end)` as a string of its own. `slice` of 13+ characters makes a view that keeps
+ * the whole 1 MB block alive: a Map of 1.7 million ImageIDs built from slices holds the entire
+ * CSV in memory. Use this for anything kept beyond the line.
+ */
+export function detachedString(text: string, start: number, end: number): string {
+  if (end - start < 13) return text.slice(start, end);
+  codes.length = end - start;
+  for (let i = start; i < end; i++) codes[i - start] = text.charCodeAt(i);
+  return String.fromCharCode.apply(null, codes);
+}
+
 /** One CSV line's fields, quotes handled (`"a, b"`, `"say ""hi"""`). */
 export function splitCsvLine(text: string, start: number, end: number, file: string, lineNo: number): string[] {
   const fields: string[] = [];
@@ -80,7 +94,7 @@ export function splitCsvLine(text: string, start: number, end: number, file: str
     } else {
       let comma = text.indexOf(',', i);
       if (comma < 0 || comma > end) comma = end;
-      fields.push(text.slice(i, comma));
+      fields.push(detachedString(text, i, comma));
       i = comma;
     }
     if (i >= end) return fields;

@@ -14,7 +14,7 @@ import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 import { readImageSize } from '../core/image-size.js';
 import { joinPath } from '../core/paths.js';
-import { lineBlocks, linesOf, parseDecimal, splitCsvLine } from './csv-text.js';
+import { detachedString, lineBlocks, linesOf, parseDecimal, splitCsvLine } from './csv-text.js';
 import type { DatasetStream, ImageBatch, ReadOptions } from './format.js';
 import {
   findLayout,
@@ -194,7 +194,7 @@ async function* boxBatches(
     const idEnd = bounds[c.image * 2 + 1];
     const b = builder;
     if (b.images.length === 0 || !sameText(text, idStart, idEnd, current)) {
-      current = text.slice(idStart, idEnd);
+      current = detachedString(text, idStart, idEnd);
       if (current === '') fail('empty ImageID', file, n);
       b.images.push(newImage(current));
       b.offsets.push(b.offsets[b.offsets.length - 1]);
@@ -362,7 +362,7 @@ function fail(detail: string, file: string, line: number): never {
 }
 
 function field(text: string, bounds: Int32Array, k: number): string {
-  return text.slice(bounds[k * 2], bounds[k * 2 + 1]);
+  return detachedString(text, bounds[k * 2], bounds[k * 2 + 1]);
 }
 
 function numberField(text: string, bounds: Int32Array, k: number, name: string, file: string, line: number): number {
