@@ -4,7 +4,7 @@
  * flags at roughly the official rates with a few -1s, 5% non-xclick sources) plus an `image-sizes.csv`, converted to YOLO and to
  * COCO by the CLI as whole processes, with wall time and peak RSS.
  *
- *   node dist/bench/openimages.js [--scale 0.1] [--keep]
+ *   node dist/bench/openimages.js [--scale 0.1] [--keep] [--data <folder generated before (kept)>]
  *
  * The data goes to a temp folder (~1.3 GB at full scale, plus ~7 GB of YOLO label files on a
  * 4 KB-block file system) and is removed afterwards unless --keep.
@@ -18,6 +18,7 @@ import { CLI, printTable, scratchDir, timeProcess } from './util.js';
 const argv = process.argv.slice(2);
 const scale = Number(argv[argv.indexOf('--scale') + 1] ?? 1) || 1;
 const keep = argv.includes('--keep');
+const given = argv.includes('--data') ? argv[argv.indexOf('--data') + 1] : undefined;
 const BOXES = Math.round(14_600_000 * scale);
 const IMAGES = Math.round(1_700_000 * scale);
 const CLASSES = 600;
@@ -98,15 +99,15 @@ async function generate(dir: string): Promise<void> {
 }
 
 const dir = scratchDir('openimages');
-const data = join(dir, 'train');
+const data = given ?? join(dir, 'train');
 execSync(`mkdir -p ${data}`);
 console.log(`df -h: ${execSync(`df -h ${dir} | tail -1`).toString().trim()}`);
 try {
   const t0 = performance.now();
-  await generate(data);
+  if (!given) await generate(data);
   const csvMB = statSync(join(data, 'train-annotations-bbox.csv')).size / 1e6;
   console.log(
-    `generated ${BOXES} boxes over ${IMAGES} images (${csvMB.toFixed(0)} MB CSV) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `${given ? 'given' : 'generated'} ${BOXES} boxes over ${IMAGES} images (${csvMB.toFixed(0)} MB CSV) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   const rows: (string | number)[][] = [];
   for (const [to, out] of [

@@ -62,7 +62,6 @@ export const openimages: DatasetFormat = {
     supercategory: false,
     splits: true,
   },
-  fileExtensions: ['.csv'],
   detect,
 
   async read(files, path, options: OpenImagesReadOptions = {}) {
