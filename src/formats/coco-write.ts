@@ -3,13 +3,13 @@
  * Numbers are written at full precision (JS shortest round-trip form); ids, areas, iscrowd and
  * category ids exactly as held — never renumbered. The text goes out in ~1 MB chunks.
  */
-import type { Category, Dataset, ImageRecord } from '../core/dataset.js';
+import type { AnnotationTable, Category, Dataset, ImageRecord } from '../core/dataset.js';
 import type { ByteSink, FileAccess } from '../core/files.js';
 
 const CHUNK = 1 << 20;
 
 /** Buffers small strings and hands the sink large chunks. */
-class ChunkedWriter {
+export class ChunkedWriter {
   private parts: string[] = [];
   private size = 0;
   constructor(private readonly sink: ByteSink) {}
@@ -71,7 +71,10 @@ export function categoryLine(c: Category): string {
 
 /** One ground-truth annotation; `area` as given, w×h only when the source had none. */
 export function annotationLine(dataset: Dataset, row: number): string {
-  const t = dataset.annotations;
+  return annotationRecord(dataset.annotations, row);
+}
+
+export function annotationRecord(t: AnnotationTable, row: number): string {
   const b = row * 4;
   const w = t.boxes[b + 2];
   const h = t.boxes[b + 3];

@@ -14,6 +14,7 @@ import type { FileAccess } from '../core/files.js';
 import { basename, dirname, extname, joinPath, relativePath } from '../core/paths.js';
 import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 import { cocoLocator, parseCoco } from './coco-read.js';
+import { canWriteCocoStream, openCocoStreamWriter } from './coco-stream.js';
 import { isResults, writeCocoFile } from './coco-write.js';
 import {
   type DatasetFormat,
@@ -311,4 +312,6 @@ export const coco: DatasetFormat = {
   fileExtensions: ['.json'],
   read: readCoco,
   write: writeCoco,
+  canWriteStream: canWriteCocoStream,
+  openStreamWriter: openCocoStreamWriter,
 };

@@ -3,7 +3,7 @@
  * serialises one. Plugins register in `registry.ts`; `convert` and auto-detection look them up
  * there, so adding a format touches no command.
  */
-import type { Dataset } from '../core/dataset.js';
+import type { AnnotationTable, Category, Dataset, DatasetInfo, ImageRecord } from '../core/dataset.js';
 import type { FileAccess } from '../core/files.js';
 import type { LossReport } from './loss.js';
 
@@ -88,6 +88,49 @@ export interface DatasetFormat {
   read(files: FileAccess, path: string, options?: ReadOptions): Promise<Dataset>;
   /** Writes `dataset` at `path` (a file or a folder, as the format wants). */
   write(dataset: Dataset, files: FileAccess, path: string, options?: WriteOptions): Promise<WriteResult>;
+  /** Streaming read for record-oriented formats: memory bounded by a batch, not the dataset. */
+  readStream?(files: FileAccess, path: string, options?: ReadOptions): Promise<DatasetStream>;
+  /** Whether `openStreamWriter` can write this dataset (e.g. YOLO streams the detect task only). */
+  canWriteStream?(header: StreamHeader, options?: WriteOptions): boolean;
+  /** Streaming write: batches go out as they arrive, whatever needs the whole dataset at `close`. */
+  openStreamWriter?(
+    files: FileAccess,
+    path: string,
+    header: StreamHeader,
+    options?: WriteOptions,
+  ): Promise<StreamWriter>;
+}
+
+/** What a stream knows before its first batch. */
+export interface StreamHeader {
+  categories: Category[];
+  info: DatasetInfo;
+}
+
+/**
+ * A slice of a dataset: some images with their annotation rows. The same image id may come
+ * again in a later batch (its rows continue); writers must merge, not duplicate, it.
+ */
+export interface ImageBatch {
+  images: ImageRecord[];
+  /** Rows of `images[k]` are `offsets[k] … offsets[k+1]-1` of `annotations`. */
+  offsets: ArrayLike<number>;
+  /** Boxes in absolute pixels; normalised 0..1 (x, y, w, h) for an image whose size is unknown (0). */
+  annotations: AnnotationTable;
+  /**
+   * The source's normalised corners `x1, y1, x2, y2` per row, when it had them (Open Images):
+   * normalised writers use them so values go out as read, without a round trip through pixels.
+   */
+  corners?: Float64Array;
+}
+
+export interface DatasetStream extends StreamHeader {
+  batches: AsyncIterable<ImageBatch>;
+}
+
+export interface StreamWriter {
+  add(batch: ImageBatch): Promise<void>;
+  close(): Promise<WriteResult>;
 }
 
 export interface WriteResult {

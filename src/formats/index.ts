@@ -9,6 +9,7 @@ import { kitti } from './kitti/index.js';
 import { labelme } from './labelme/index.js';
 import { labelstudio } from './labelstudio/index.js';
 import { mnist } from './mnist.js';
+import { openimages } from './openimages.js';
 import { registerFormat } from './registry.js';
 import { tfrecord } from './tfrecord/index.js';
 import { voc } from './voc.js';
@@ -30,10 +31,23 @@ const builtin = [
   ilsvrc,
   mnist,
   cifar10,
+  openimages,
 ];
 for (const format of builtin) registerFormat(format);
 
 export { type CocoReadOptions, type CocoWriteOptions, coco } from './coco.js';
-export type { DatasetFormat, Detected, FormatCapabilities, ReadOptions, WriteOptions, WriteResult } from './format.js';
-export { describeLoss, type LossItem, type LossReport, lossReport, mergeLoss } from './loss.js';
+export type {
+  DatasetFormat,
+  DatasetStream,
+  Detected,
+  FormatCapabilities,
+  ImageBatch,
+  ReadOptions,
+  StreamHeader,
+  StreamWriter,
+  WriteOptions,
+  WriteResult,
+} from './format.js';
+export { describeLoss, LossCounter, type LossItem, type LossReport, lossReport, mergeLoss } from './loss.js';
+export { type OpenImagesReadOptions, openimages } from './openimages.js';
 export { detectFormat, detectFormats, getFormat, listFormats, registerFormat } from './registry.js';

@@ -19,7 +19,11 @@ import { formatBoxLine, formatPolygonLine } from './yolo-lines.js';
 import { formatDataYaml, parseTask, YOLO_SPLITS, type YoloTask } from './yolo-yaml.js';
 
 /** Class index per category id, and names by class index. */
-export function classMapping(dataset: Dataset): { classOf: Map<number, number>; names: string[]; renumbered: number } {
+export function classMapping(dataset: Pick<Dataset, 'categories'>): {
+  classOf: Map<number, number>;
+  names: string[];
+  renumbered: number;
+} {
   const sorted = [...dataset.categories].sort((a, b) => a.id - b.id);
   const keepIds = sorted.every((c, k) => c.id === k);
   const classOf = new Map<number, number>();

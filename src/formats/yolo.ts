@@ -4,6 +4,7 @@
  */
 import { type DatasetFormat, holds } from './format.js';
 import { readYolo } from './yolo-read.js';
+import { canWriteYoloStream, openYoloStreamWriter } from './yolo-stream.js';
 import { writeYolo } from './yolo-write.js';
 import { findDataYaml } from './yolo-yaml.js';
 
@@ -27,4 +28,6 @@ export const yolo: DatasetFormat = {
 
   read: readYolo,
   write: writeYolo,
+  canWriteStream: canWriteYoloStream,
+  openStreamWriter: openYoloStreamWriter,
 };

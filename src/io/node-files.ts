@@ -150,9 +150,18 @@ export class NodeFiles implements FileAccess {
         write(chunk: string | Uint8Array): Promise<void> {
           if (failure) return Promise.reject(ioError(path, failure));
           if (stream.write(chunk)) return Promise.resolve();
+          // Each wait removes its other listener: a 1 GB file waits for 'drain' thousands of times.
           return new Promise((ok, fail) => {
-            stream.once('drain', ok);
-            stream.once('error', (e) => fail(ioError(path, e)));
+            const onError = (e: Error) => {
+              stream.off('drain', onDrain);
+              fail(ioError(path, e));
+            };
+            const onDrain = () => {
+              stream.off('error', onError);
+              ok();
+            };
+            stream.once('drain', onDrain);
+            stream.once('error', onError);
           });
         },
         close(): Promise<void> {

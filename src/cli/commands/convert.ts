@@ -4,12 +4,15 @@ import { extname } from '../../core/paths.js';
 import {
   type DatasetFormat,
   describeLoss,
+  detectFormat,
   getFormat,
+  type LossReport,
   listFormats,
   lossReport,
   mergeLoss,
 } from '../../formats/index.js';
 import { nodeFiles, writeAtomically } from '../../io/node-files.js';
+import { convertStreaming } from '../convert-stream.js';
 import { loadDataset } from '../dataset-io.js';
 import { type CommonOptions, ExitCode, printJson, progressBar, say, warn } from '../output.js';
 
@@ -47,14 +50,20 @@ export function registerConvert(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (input: string, output: string, options: ConvertOptions) => {
       const target = targetFormat(output, options.to);
-      const { dataset, format } = await loadDataset(input, options.from);
-      const expected = lossReport(dataset, target.capabilities);
-      const refuse = (loss: typeof expected) => {
+      const refuse = (loss: LossReport) => {
         if (!options.strict || loss.length === 0) return;
         for (const line of describeLoss(loss, target.name)) warn(line);
         process.stderr.write(`detkit: nothing written: the conversion would lose data (--strict)\n`);
         throw new ExitCode(1);
       };
+      const source = options.from ? getFormat(options.from) : (await detectFormat(nodeFiles, input)).format;
+      const streamed = await convertStreaming(source, target, input, output, refuse, options.copyImages);
+      if (streamed) {
+        report(options, { input, output, from: source.name, to: target.name, ...streamed });
+        return;
+      }
+      const { dataset, format } = await loadDataset(input, source.name);
+      const expected = lossReport(dataset, target.capabilities);
       refuse(expected);
       const progress = progressBar(`writing ${target.name}`);
       let loss = expected;
@@ -72,21 +81,34 @@ export function registerConvert(program: Command): void {
       } finally {
         progress.stop();
       }
-      if (!options.strict) for (const line of describeLoss(loss, target.name)) warn(line);
-      if (options.json) {
-        printJson({
-          from: format.name,
-          to: target.name,
-          output,
-          images: dataset.images.length,
-          annotations: dataset.annotations.length,
-          loss,
-        });
-        return;
-      }
-      say(
-        options,
-        `${input} (${format.name}) → ${output} (${target.name}): ${dataset.images.length} images, ${dataset.annotations.length} annotations`,
-      );
+      report(options, {
+        input,
+        output,
+        from: format.name,
+        to: target.name,
+        images: dataset.images.length,
+        annotations: dataset.annotations.length,
+        loss,
+      });
     });
+}
+
+interface Converted {
+  input: string;
+  output: string;
+  from: string;
+  to: string;
+  images: number;
+  annotations: number;
+  loss: LossReport;
+}
+
+function report(options: ConvertOptions, c: Converted): void {
+  if (!options.strict) for (const line of describeLoss(c.loss, c.to)) warn(line);
+  if (options.json) {
+    const { input: _, ...rest } = c;
+    printJson(rest);
+    return;
+  }
+  say(options, `${c.input} (${c.from}) → ${c.output} (${c.to}): ${c.images} images, ${c.annotations} annotations`);
 }
