@@ -45,6 +45,10 @@ const UNLOCATED_ALLOWED: [RegExp, string][] = [
     /\((images|annotations|categories)\): expected an array/,
     'COCO top-level key of the wrong type: the JSON path is the key',
   ],
+  [
+    /\.json \((imagePath|imageWidth|imageHeight|imageData)\): /,
+    'LabelMe top-level key (one object per file): the JSON path is the key',
+  ],
   [/invalid YAML: Unresolved alias/, 'the yaml library gives no position for this error (known gap)'],
 ];
 
