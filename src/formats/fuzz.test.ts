@@ -36,7 +36,7 @@ const CASE_BUDGET_MS = 5_000;
  * Everything else must say where: a new format's unlocated messages fail the test.
  */
 const UNLOCATED_ALLOWED: [RegExp, string][] = [
-  [/must be a mapping|no <annotation> root|not COCO: expected|does not start like COCO/, 'about the file as a whole'],
+  [/must be a mapping|no <annotations?> root|not COCO: expected|does not start like COCO/, 'about the file as a whole'],
   [
     /no train, val or test entry|no "names"|<size> is missing or 0/,
     'about something missing: there is no line to point at',
