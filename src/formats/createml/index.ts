@@ -19,6 +19,7 @@ import { copyImage, forEachLimited } from '../images.js';
 import {
   CategoryNames,
   jsonNumber,
+  jsonRootLine,
   parseJson,
   SIZE_CONCURRENCY,
   sizeImagesFromHeaders,
@@ -64,11 +65,9 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
   const text = await files.readText(file);
   const entries = parseJson(text, file);
   if (!Array.isArray(entries)) {
-    // The line where the top-level value starts (an empty file: line 1).
-    const line = text.slice(0, Math.max(0, text.search(/\S/))).split('\n').length;
     throw new DetkitError(`expected a JSON array of images, got ${entries === null ? 'null' : typeof entries}`, {
       file,
-      line,
+      line: jsonRootLine(text),
     });
   }
   const dataset = new Dataset();

@@ -101,6 +101,11 @@ export function parseJson(text: string, file: string): unknown {
   }
 }
 
+/** The line where a JSON document's top-level value starts (line 1 for an empty document). */
+export function jsonRootLine(text: string): number {
+  return text.slice(0, Math.max(0, text.search(/\S/))).split('\n').length;
+}
+
 /** Offset of the first syntax error: a small JSON scanner, run only after JSON.parse failed. */
 function jsonErrorOffset(text: string): number {
   let i = 0;
