@@ -38,7 +38,7 @@ const CASE_BUDGET_MS = 5_000;
 const UNLOCATED_ALLOWED: [RegExp, string][] = [
   [/must be a mapping|no <annotations?> root|not COCO: expected|does not start like COCO/, 'about the file as a whole'],
   [
-    /no train, val or test entry|no "names"|<size> is missing or 0/,
+    /no train, val or test entry|no "names"|<size> is missing or 0|no class names in the meta file/,
     'about something missing: there is no line to point at',
   ],
   [
