@@ -91,6 +91,15 @@ test('a label byte beyond the classes names its record', async () => {
   await assert.rejects(cifar10.read(nodeFiles, bin), /data_batch_1\.bin \(record 1\): label 10 is out of range/);
 });
 
+test('a label beyond a short batches.meta.txt names the meta file too (it may be the mistake)', async () => {
+  const { bin } = cifarDownload(batch([3, 9]));
+  writeFileSync(join(bin, 'batches.meta.txt'), `${NAMES.slice(0, 8).join('\n')}\n`);
+  await assert.rejects(
+    cifar10.read(nodeFiles, bin),
+    /data_batch_1\.bin \(record 1\): label 9 is out of range \(8 classes in .*batches\.meta\.txt, 0\.\.7\)/,
+  );
+});
+
 test('writing CIFAR-10 gives back the batches byte for byte', async () => {
   const { bin } = cifarDownload();
   const out = join(tmp(), 'out');

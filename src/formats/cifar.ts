@@ -43,8 +43,11 @@ async function batchFiles(files: FileAccess, path: string): Promise<{ dir: strin
   return null;
 }
 
-/** Checks a batch's bytes: whole records, labels below `classes`. */
-export function checkBatch(bytes: Uint8Array, file: string, classes: number): number {
+/**
+ * Checks a batch's bytes: whole records, labels below `classes`. `classesFrom` names where the
+ * class count comes from (the meta file), which may be the file in the wrong.
+ */
+export function checkBatch(bytes: Uint8Array, file: string, classes: number, classesFrom?: string): number {
   const count = Math.floor(bytes.length / RECORD);
   if (bytes.length % RECORD !== 0) {
     throw new DetkitError(`truncated: ${bytes.length} bytes is not a whole number of ${RECORD}-byte records`, {
@@ -55,7 +58,8 @@ export function checkBatch(bytes: Uint8Array, file: string, classes: number): nu
   for (let k = 0; k < count; k++) {
     const label = bytes[k * RECORD];
     if (label >= classes) {
-      throw new DetkitError(`label ${label} is out of range (${classes} classes, 0..${classes - 1})`, {
+      const from = classesFrom ? ` in ${classesFrom}` : '';
+      throw new DetkitError(`label ${label} is out of range (${classes} classes${from}, 0..${classes - 1})`, {
         file,
         record: k,
       });
@@ -70,7 +74,9 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
     throw new DetkitError('no CIFAR-10 batches here (data_batch_1.bin … test_batch.bin expected)', { file: path });
   const metaPath = joinPath(found.dir, META);
   let names = CIFAR10_CLASSES;
+  let namesFrom: string | undefined;
   if (await files.stat(metaPath)) {
+    namesFrom = metaPath;
     names = (await files.readText(metaPath))
       .split(/\r?\n/)
       .map((l) => l.trim())
@@ -86,7 +92,7 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
   const inSplit = new Map<string, number>();
   for (const [n, file] of found.batches.entries()) {
     const bytes = await files.readBytes(file);
-    const count = checkBatch(bytes, file, names.length);
+    const count = checkBatch(bytes, file, names.length, namesFrom);
     const split = basename(file).startsWith('test') ? 'test' : 'train';
     sources.push({ file, first: dataset.images.length });
     let index = inSplit.get(split) ?? 0;

@@ -119,8 +119,82 @@ export function seedPredictions(): Dataset {
   return dataset;
 }
 
-/** Hand-made seeds for formats whose writer cannot produce one: files by path, read at `root`. */
-export const HAND_MADE_SEEDS: Record<string, () => SeedCorpus[]> = {};
+/** A big-endian idx header (MNIST): magic `00 00 08 <dims>`, then one uint32 per dimension. */
+function idxFile(dims: number[], data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0x800 + dims.length);
+  dims.forEach((d, k) => view.setUint32(4 + 4 * k, d));
+  out.set(data, 4 + 4 * dims.length);
+  return out;
+}
+
+/** `count` images of `size` bytes, each a different ramp (so no two records are alike). */
+function pixelRamps(count: number, size: number): Uint8Array {
+  return Uint8Array.from({ length: count * size }, (_, i) => (i * (1 + Math.floor(i / size))) & 0xff);
+}
+
+const CIFAR_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+
+/**
+ * Hand-made seeds for formats whose writer cannot produce one from the generic datasets
+ * (labelled fixed-size images only, or read-only): files by path, read at `root`.
+ */
+export const HAND_MADE_SEEDS: Record<string, () => SeedCorpus[]> = {
+  imagefolder: () => [
+    {
+      root: '/seed/imagefolder',
+      files: new MemoryFiles({
+        '/seed/imagefolder/cat/a.png': tinyPng(8, 6),
+        '/seed/imagefolder/cat/b.png': tinyPng(5, 5),
+        '/seed/imagefolder/dog/c.png': tinyPng(4, 7),
+      }),
+    },
+    {
+      root: '/seed/imagefolder-splits',
+      files: new MemoryFiles({
+        '/seed/imagefolder-splits/train/cat/a.png': tinyPng(8, 6),
+        '/seed/imagefolder-splits/train/dog/b.png': tinyPng(5, 5),
+        '/seed/imagefolder-splits/val/dog/c.png': tinyPng(4, 7),
+      }),
+    },
+  ],
+  mnist: () => [
+    {
+      root: '/seed/mnist',
+      files: new MemoryFiles({
+        '/seed/mnist/train-images-idx3-ubyte': idxFile([3, 28, 28], pixelRamps(3, 28 * 28)),
+        '/seed/mnist/train-labels-idx1-ubyte': idxFile([3], new Uint8Array([5, 0, 9])),
+      }),
+    },
+  ],
+  cifar10: () => {
+    const records = pixelRamps(2, 3073);
+    records[0] = 3;
+    records[3073] = 9;
+    return [
+      {
+        root: '/seed/cifar10',
+        files: new MemoryFiles({
+          '/seed/cifar10/data_batch_1.bin': records,
+          '/seed/cifar10/batches.meta.txt': `${CIFAR_CLASSES.join('\n')}\n`,
+        }),
+      },
+    ];
+  },
+  ilsvrc: () => [
+    {
+      root: '/seed/ilsvrc',
+      files: new MemoryFiles({
+        '/seed/ilsvrc/LOC_synset_mapping.txt': 'n01440764 tench, Tinca tinca\nn01443537 goldfish, Carassius auratus\n',
+        '/seed/ilsvrc/LOC_val_solution.csv':
+          'ImageId,PredictionString\nILSVRC2012_val_00000001,n01440764 1 2 10 8 n01443537 0 0 5 5 \nILSVRC2012_val_00000002,n01443537 3 1 12 9 \n',
+        '/seed/ilsvrc/ILSVRC/Data/CLS-LOC/val/ILSVRC2012_val_00000001.JPEG': tinyPng(16, 12),
+        '/seed/ilsvrc/ILSVRC/Data/CLS-LOC/val/ILSVRC2012_val_00000002.JPEG': tinyPng(20, 10),
+      }),
+    },
+  ],
+};
 
 export interface SeedCorpus {
   files: MemoryFiles;

@@ -36,14 +36,18 @@ const CASE_BUDGET_MS = 5_000;
  * Everything else must say where: a new format's unlocated messages fail the test.
  */
 const UNLOCATED_ALLOWED: [RegExp, string][] = [
-  [/must be a mapping|no <annotation> root|not COCO: expected|does not start like COCO/, 'about the file as a whole'],
+  [/must be a mapping|no <annotations?> root|not COCO: expected|does not start like COCO/, 'about the file as a whole'],
   [
-    /no train, val or test entry|no "names"|<size> is missing or 0/,
+    /no train, val or test entry|no "names"|<size> is missing or 0|no class names in the meta file/,
     'about something missing: there is no line to point at',
   ],
   [
     /\((images|annotations|categories)\): expected an array/,
     'COCO top-level key of the wrong type: the JSON path is the key',
+  ],
+  [
+    /\.json \((imagePath|imageWidth|imageHeight|imageData)\): /,
+    'LabelMe top-level key (one object per file): the JSON path is the key',
   ],
   [/invalid YAML: Unresolved alias/, 'the yaml library gives no position for this error (known gap)'],
 ];

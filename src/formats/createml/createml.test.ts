@@ -92,3 +92,13 @@ test('a non-numeric coordinate names the field', async () => {
     /\[0\]\.annotations\[0\]\.coordinates\.x.*expected a number, got "5"/,
   );
 });
+
+test('an image that cannot be found names the entry listing it', async () => {
+  const bad = scratchFile('a.json', JSON.stringify([{ image: 'nowhere.png', annotations: [] }]));
+  await assertReadError(() => createml.read(nodeFiles, bad), /a\.json \(\[0\]\.image\): listed image: .*nowhere\.png/);
+});
+
+test('a top-level value that is not an array names its line', async () => {
+  const bad = scratchFile('a.json', '\n{"image": "a.png"}\n');
+  await assertReadError(() => createml.read(nodeFiles, bad), /a\.json:2: expected a JSON array of images, got object/);
+});

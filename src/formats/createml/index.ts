@@ -19,6 +19,7 @@ import { copyImage, forEachLimited } from '../images.js';
 import {
   CategoryNames,
   jsonNumber,
+  jsonRootLine,
   parseJson,
   SIZE_CONCURRENCY,
   sizeImagesFromHeaders,
@@ -61,8 +62,14 @@ async function detect(files: FileAccess, path: string) {
 async function read(files: FileAccess, path: string, options: ReadOptions = {}): Promise<Dataset> {
   const file = await annotationFile(files, path);
   if (!file) throw new DetkitError('no Create ML JSON file here', { file: path });
-  const entries = parseJson(await files.readText(file), file);
-  if (!Array.isArray(entries)) throw new DetkitError('expected a JSON array of images', { file });
+  const text = await files.readText(file);
+  const entries = parseJson(text, file);
+  if (!Array.isArray(entries)) {
+    throw new DetkitError(`expected a JSON array of images, got ${entries === null ? 'null' : typeof entries}`, {
+      file,
+      line: jsonRootLine(text),
+    });
+  }
   const dataset = new Dataset();
   dataset.info = { sourceFormat: 'createml', imageRoot: dirname(file) };
   const names = new CategoryNames(dataset);
@@ -82,7 +89,11 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
       dataset.annotations.addBox(image.id, names.id(a.label), snap(cx - w / 2), snap(cy - h / 2), w, h);
     });
   });
-  await sizeImagesFromHeaders(dataset, dataset.images, files, options.progress);
+  // Image ids are entry indexes + 1.
+  await sizeImagesFromHeaders(dataset, dataset.images, files, options.progress, undefined, (image) => ({
+    file,
+    record: `[${image.id - 1}].image`,
+  }));
   return dataset;
 }
 

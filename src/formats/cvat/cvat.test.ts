@@ -168,3 +168,8 @@ test('a multi-part polygon is written as one polygon per part and reported', asy
     [['polygon-parts', 1]],
   );
 });
+
+test('an XML declaration with a broken quote (which the validator lets through) names the line', async () => {
+  const bad = scratchFile('annotations.xml', '<?xml version="1.0 encoding="utf-8"?>\n<annotations>\n</annotations>\n');
+  await assertReadError(() => cvat.read(nodeFiles, bad), /annotations\.xml:1: invalid XML: Pi Tag is not closed/);
+});

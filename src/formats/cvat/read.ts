@@ -27,10 +27,28 @@ const parser = new XMLParser({
 export function parseCvatXml(text: string, file: string): Node {
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new DetkitError(`invalid XML: ${valid.err.msg}`, { file, line: valid.err.line });
-  const doc = parser.parse(text) as Node;
+  let doc: Node;
+  try {
+    doc = parser.parse(text) as Node;
+  } catch (e) {
+    // The validator lets a few errors through (an unclosed `<?…`) and the parser gives no position.
+    throw new DetkitError(`invalid XML: ${(e as Error).message}`, {
+      file,
+      line: parserErrorLine(text, (e as Error).message),
+    });
+  }
   const root = doc.annotations as Node | undefined;
   if (!root || typeof root !== 'object') throw new DetkitError('not a CVAT file: no <annotations> root', { file });
   return root;
+}
+
+/**
+ * Where the parser's unlocated errors point: a processing instruction (`<?…`) is the first one
+ * in the file (in practice the declaration, its quotes broken); anything else, the last line.
+ */
+function parserErrorLine(xml: string, message: string): number {
+  const pi = /Pi Tag/.test(message) ? xml.indexOf('<?') : -1;
+  return xml.slice(0, pi >= 0 ? pi : xml.length).split('\n').length;
 }
 
 function text(node: unknown): string {

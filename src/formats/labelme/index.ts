@@ -105,17 +105,27 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
     });
     if (typeof doc.imageData === 'string' && doc.imageData !== '') {
       dataset.info.embeddedImages ??= new Map();
-      dataset.info.embeddedImages.set(image.id, base64ToBytes(doc.imageData));
+      dataset.info.embeddedImages.set(image.id, decodeImageData(doc.imageData, file));
     }
     if (doc.imageWidth == null || doc.imageHeight == null) {
-      ({ width: image.width, height: image.height } = await readImageSize(files, joinPath(root, imageFile)));
+      // The image is found through "imagePath": a wrong path is this file's mistake too.
+      ({ width: image.width, height: image.height } = await readImageSize(files, joinPath(root, imageFile)).catch(
+        (e: unknown) => {
+          if (!(e instanceof DetkitError)) throw e;
+          throw new DetkitError(`image of "imagePath": ${e.message}`, { file, record: 'imagePath' });
+        },
+      ));
     } else {
       image.width = jsonNumber(doc.imageWidth, { file, record: 'imageWidth' });
       image.height = jsonNumber(doc.imageHeight, { file, record: 'imageHeight' });
     }
     if (doc.flags && typeof doc.flags === 'object' && Object.keys(doc.flags).length) image.extra = { flags: doc.flags };
-    (doc.shapes as Shape[]).forEach((shape, k) => {
-      const kind = readShape(dataset, names, image.id, shape, { file, record: `shapes[${k}]` });
+    (doc.shapes as unknown[]).forEach((shape, k) => {
+      const where = { file, record: `shapes[${k}]` };
+      if (typeof shape !== 'object' || shape === null || Array.isArray(shape)) {
+        throw new DetkitError(`a shape is an object, got ${JSON.stringify(shape)}`, where);
+      }
+      const kind = readShape(dataset, names, image.id, shape as Shape, where);
       if (kind) skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
     });
     options.progress?.(dataset.images.length, list.length);
@@ -123,6 +133,14 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
   for (const [kind, count] of skipped)
     warn(`labelme: ${count} "${kind}" shapes skipped (only rectangles and polygons are boxes)`);
   return dataset;
+}
+
+function decodeImageData(text: string, file: string): Uint8Array {
+  try {
+    return base64ToBytes(text);
+  } catch {
+    throw new DetkitError('"imageData" is not base64', { file, record: 'imageData' });
+  }
 }
 
 /** Adds one shape; returns the shape type when it is not a box or polygon (skipped). */

@@ -125,3 +125,27 @@ test('a rectangle with three points is refused', async () => {
   });
   await assertReadError(() => labelme.read(nodeFiles, bad), /a rectangle needs exactly 2 points, got 3/);
 });
+
+test('a shape that is not an object names the shape', async () => {
+  const bad = scratchFile(
+    'a.json',
+    JSON.stringify({ shapes: [null], imagePath: 'a.jpg', imageWidth: 1, imageHeight: 1 }),
+  );
+  await assertReadError(() => labelme.read(nodeFiles, bad), /a\.json \(shapes\[0\]\): a shape is an object, got null/);
+});
+
+test('imageData that is not base64 names the key', async () => {
+  const bad = scratchFile(
+    'a.json',
+    JSON.stringify({ shapes: [], imagePath: 'a.jpg', imageData: 'x', imageWidth: 1, imageHeight: 1 }),
+  );
+  await assertReadError(() => labelme.read(nodeFiles, bad), /a\.json \(imageData\): "imageData" is not base64/);
+});
+
+test('a missing image sized through imagePath names the JSON file too', async () => {
+  const bad = scratchFile('a.json', JSON.stringify({ shapes: [], imagePath: 'nowhere.png' }));
+  await assertReadError(
+    () => labelme.read(nodeFiles, bad),
+    /a\.json \(imagePath\): image of "imagePath": .*nowhere\.png/,
+  );
+});

@@ -21,6 +21,7 @@ import type { LossReport } from '../loss.js';
 import {
   CategoryNames,
   jsonNumber,
+  jsonRootLine,
   parseJson,
   polygonExtent,
   rotatedExtent,
@@ -40,15 +41,21 @@ const capabilities = holds({
   imageIds: true,
 });
 
-async function exportFile(files: FileAccess, path: string): Promise<string | null> {
+/**
+ * The export at `path`: the file itself, or the JSON file in the folder that looks like one. When
+ * reading (`only`), a folder's single JSON file is the export even if it does not look like one,
+ * so its errors name it and where.
+ */
+async function exportFile(files: FileAccess, path: string, only = false): Promise<string | null> {
   const stat = await files.stat(path);
   if (!stat) return null;
   if (!stat.isDirectory) return extname(path) === '.json' ? path : null;
-  for (const e of await files.list(path)) {
+  const jsons = (await files.list(path)).filter((e) => !e.isDirectory && extname(e.name) === '.json');
+  for (const e of jsons) {
     const file = joinPath(path, e.name);
-    if (!e.isDirectory && extname(e.name) === '.json' && (await looksLikeExport(files, file))) return file;
+    if (await looksLikeExport(files, file)) return file;
   }
-  return null;
+  return only && jsons.length === 1 ? joinPath(path, jsons[0].name) : null;
 }
 
 async function looksLikeExport(files: FileAccess, file: string): Promise<boolean> {
@@ -79,10 +86,16 @@ export function imageFileOf(url: string): string {
 }
 
 async function read(files: FileAccess, path: string, options: ReadOptions = {}): Promise<Dataset> {
-  const file = await exportFile(files, path);
+  const file = await exportFile(files, path, true);
   if (!file) throw new DetkitError('no Label Studio JSON export here', { file: path });
-  const tasks = parseJson(await files.readText(file), file);
-  if (!Array.isArray(tasks)) throw new DetkitError('expected a JSON array of tasks', { file });
+  const text = await files.readText(file);
+  const tasks = parseJson(text, file);
+  if (!Array.isArray(tasks)) {
+    throw new DetkitError(`expected a JSON array of tasks, got ${tasks === null ? 'null' : typeof tasks}`, {
+      file,
+      line: jsonRootLine(text),
+    });
+  }
   const dataset = new Dataset();
   dataset.info = { sourceFormat: 'labelstudio', imageRoot: dirname(file) };
   const names = new CategoryNames(dataset);
@@ -102,10 +115,15 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
     const annotations = (Array.isArray(task.annotations) ? task.annotations : []) as Json[];
     const chosen = annotations.findIndex((a) => a?.was_cancelled !== true);
     if (chosen < 0) return;
+    const annotation = annotations[chosen];
+    if (typeof annotation !== 'object' || annotation === null) {
+      const at = `${record}.annotations[${chosen}]`;
+      throw new DetkitError(`an annotation is an object, got ${JSON.stringify(annotation)}`, { file, record: at });
+    }
     if (annotations.length > 1) {
       warn(`${file} ${record}: ${annotations.length} annotations; annotations[${chosen}] is read`);
     }
-    const results = annotations[chosen].result;
+    const results = annotation.result;
     if (!Array.isArray(results)) {
       throw new DetkitError('"result" is not a list', { file, record: `${record}.annotations[${chosen}].result` });
     }

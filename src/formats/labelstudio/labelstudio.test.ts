@@ -120,3 +120,24 @@ test('a result without original_width is refused', async () => {
     /field "original_width": expected a number, got nothing/,
   );
 });
+
+test("a folder's only JSON file is read as the export even when it does not look like one", async () => {
+  const bad = scratchFile('export.json', '');
+  await assertReadError(() => labelstudio.read(nodeFiles, join(bad, '..')), /export\.json:1: invalid JSON/);
+});
+
+test('a top-level value that is not an array names its line', async () => {
+  const bad = scratchFile('export.json', '{"data": {}, "annotations": []}');
+  await assertReadError(
+    () => labelstudio.read(nodeFiles, bad),
+    /export\.json:1: expected a JSON array of tasks, got object/,
+  );
+});
+
+test('an annotation that is not an object names the annotation', async () => {
+  const bad = scratchFile('export.json', JSON.stringify([{ data: { image: 'a.png' }, annotations: [null] }]));
+  await assertReadError(
+    () => labelstudio.read(nodeFiles, bad),
+    /export\.json \(\[0\]\.annotations\[0\]\): an annotation is an object, got null/,
+  );
+});

@@ -101,6 +101,11 @@ export function parseJson(text: string, file: string): unknown {
   }
 }
 
+/** The line where a JSON document's top-level value starts (line 1 for an empty document). */
+export function jsonRootLine(text: string): number {
+  return text.slice(0, Math.max(0, text.search(/\S/))).split('\n').length;
+}
+
 /** Offset of the first syntax error: a small JSON scanner, run only after JSON.parse failed. */
 function jsonErrorOffset(text: string): number {
   let i = 0;
@@ -152,17 +157,25 @@ function jsonErrorOffset(text: string): number {
   }
 }
 
-/** Fills `width`/`height` of `images` from their file headers, `limit` files at a time. */
+/**
+ * Fills `width`/`height` of `images` from their file headers, `limit` files at a time. With
+ * `listedAt`, an image that cannot be sized also names where the annotations list it (the
+ * listed name may be the mistake).
+ */
 export async function sizeImagesFromHeaders(
   dataset: Dataset,
   images: readonly ImageRecord[],
   files: FileAccess,
   progress?: (done: number, total: number) => void,
   limit = SIZE_CONCURRENCY,
+  listedAt?: (image: ImageRecord) => ErrorLocation,
 ): Promise<void> {
   let done = 0;
   await forEachLimited(images, limit, async (image) => {
-    const size = await readImageSize(files, imagePath(dataset, image));
+    const size = await readImageSize(files, imagePath(dataset, image)).catch((e: unknown) => {
+      if (!(e instanceof DetkitError) || !listedAt) throw e;
+      throw new DetkitError(`listed image: ${e.message}`, listedAt(image));
+    });
     image.width = size.width;
     image.height = size.height;
     progress?.(++done, images.length);

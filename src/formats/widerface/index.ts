@@ -10,7 +10,7 @@
  * occluded flag. The files are streamed line by line; image sizes come from the image headers.
  */
 import { Dataset, type ImageRecord } from '../../core/dataset.js';
-import { DetkitError } from '../../core/errors.js';
+import { DetkitError, type ErrorLocation } from '../../core/errors.js';
 import type { FileAccess } from '../../core/files.js';
 import { basename, dirname, extname, isImagePath, joinPath } from '../../core/paths.js';
 import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from '../format.js';
@@ -73,12 +73,21 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
   const dataset = new Dataset();
   dataset.info = { sourceFormat: 'widerface', imageRoot: root };
   dataset.addCategory({ id: 1, name: 'face' });
+  // Image id → its path line: a wrong path line is the ground-truth file's mistake.
+  const listed = new Map<number, ErrorLocation>();
   for (const file of found) {
     const split = splitOf(file);
     const imagePrefix = await imageFolder(files, root, split, options);
-    await readGroundTruth(dataset, files, file, split, imagePrefix);
+    await readGroundTruth(dataset, files, file, split, imagePrefix, listed);
   }
-  await sizeImagesFromHeaders(dataset, dataset.images, files, options.progress);
+  await sizeImagesFromHeaders(
+    dataset,
+    dataset.images,
+    files,
+    options.progress,
+    undefined,
+    (image) => listed.get(image.id)!,
+  );
   return dataset;
 }
 
@@ -97,6 +106,7 @@ async function readGroundTruth(
   file: string,
   split: string,
   imagePrefix: string,
+  listed: Map<number, ErrorLocation>,
 ): Promise<void> {
   const t = dataset.annotations;
   let image: ImageRecord | undefined;
@@ -120,6 +130,7 @@ async function readGroundTruth(
         height: 0,
         split,
       });
+      listed.set(image.id, { file, line });
       state = 'count';
     } else if (state === 'count') {
       remaining = parseNumber(text, { file, line }, 'face count');

@@ -97,10 +97,12 @@ test('a file that ends before its faces is reported', async () => {
   );
 });
 
-test('a listed image that is missing is reported by its path', async () => {
-  const file = withGroundTruth('0--Parade/missing.jpg\n1\n1 2 3 4 0 0 0 0 0 0 \n');
+test('a listed image that is missing is reported by its path and the ground-truth line naming it', async () => {
+  const file = withGroundTruth(
+    '0--Parade/0_Parade_Parade_0_275.jpg\n0\n0 0 0 0 0 0 0 0 0 0\n0--Parade/missing.jpg\n1\n1 2 3 4 0 0 0 0 0 0 \n',
+  );
   await assertReadError(
     () => widerface.read(nodeFiles, file),
-    /WIDER_val\/images\/0--Parade\/missing\.jpg: no such file/,
+    /bbx_gt\.txt:4: listed image: .*WIDER_val\/images\/0--Parade\/missing\.jpg: no such file/,
   );
 });
