@@ -126,6 +126,8 @@ export interface ImageBatch {
 
 export interface DatasetStream extends StreamHeader {
   batches: AsyncIterable<ImageBatch>;
+  /** Files image sizes were read from (for messages about images without a size). */
+  sizeSources?: string[];
 }
 
 export interface StreamWriter {

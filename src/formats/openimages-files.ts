@@ -90,11 +90,15 @@ export interface ClassDescriptions {
 }
 
 /** `MID,DisplayName` lines; the official file has no header, a `LabelName,DisplayName` one is skipped. */
-export async function readClassDescriptions(files: FileAccess, path: string | null): Promise<ClassDescriptions> {
+export async function readClassDescriptions(
+  files: FileAccess,
+  path: string | null,
+  dir = '.',
+): Promise<ClassDescriptions> {
   if (!path) {
-    throw new DetkitError(
-      'no class-descriptions-boxable.csv (MID,DisplayName) next to the box CSV: it names the classes',
-    );
+    throw new DetkitError('missing: the class descriptions (MID,DisplayName) name the classes of the box CSV', {
+      file: joinPath(dir, 'class-descriptions-boxable.csv'),
+    });
   }
   const categories: Category[] = [];
   const idOfMid = new Map<string, CategoryId>();

@@ -57,13 +57,22 @@ export async function openImagesStream(
   options: OpenImagesReadOptions = {},
 ): Promise<DatasetStream> {
   const layout = await findLayout(files, path, options.sizes);
-  const { categories, idOfMid } = await readClassDescriptions(files, layout.classDescriptions);
+  const { categories, idOfMid } = await readClassDescriptions(files, layout.classDescriptions, layout.dir);
   const sizes = await readSizes(files, layout.sizeFiles);
-  const state: StreamState = { files, idOfMid, sizes, imageIds: new Map(), options, nextRow: 0 };
+  const state: StreamState = {
+    files,
+    idOfMid,
+    classFile: layout.classDescriptions ?? '',
+    sizes,
+    imageIds: new Map(),
+    options,
+    nextRow: 0,
+  };
   let total = 0;
   for (const f of layout.boxFiles) total += (await files.stat(f.path))?.size ?? 0;
   state.total = total;
   return {
+    sizeSources: layout.sizeFiles,
     categories,
     info: { sourceFormat: 'openimages', imageRoot: layout.dir, task: 'detection' },
     batches: (async function* () {
@@ -81,6 +90,8 @@ export async function openImagesStream(
 interface StreamState {
   files: FileAccess;
   idOfMid: Map<string, number>;
+  /** Where the MIDs come from, for messages. */
+  classFile: string;
   sizes: SizeTable;
   /** Image id by ImageID, over every file of the stream. */
   imageIds: Map<string, number>;
@@ -202,7 +213,7 @@ async function* boxBatches(
     const mid = field(text, bounds, c.label);
     const categoryId = idOfMid.get(mid);
     if (categoryId === undefined) {
-      fail(`unknown LabelName "${mid}": not a MID of the class descriptions`, file, n);
+      fail(`unknown LabelName "${mid}": not a MID of ${state.classFile}`, file, n);
     }
     const x1 = numberField(text, bounds, c.xmin, 'XMin', file, n);
     const x2 = numberField(text, bounds, c.xmax, 'XMax', file, n);

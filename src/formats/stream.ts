@@ -42,7 +42,7 @@ export async function collectStream(stream: DatasetStream, sizeHint: string): Pr
       const end = batch.offsets[k + 1];
       if (end > first && !(im.width > 0 && im.height > 0)) {
         throw new DetkitError(
-          `image "${im.file}" has no known size, so its boxes cannot be made absolute; ${sizeHint}`,
+          `image "${im.file}" has no known size, so its boxes cannot be made absolute; ${sizeHint}${stream.sizeSources?.length ? ` (sizes were read from ${stream.sizeSources.join(', ')})` : ''}`,
         );
       }
       if (!seen.has(im.id)) {
