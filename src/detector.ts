@@ -110,7 +110,9 @@ export function createDetector(
   const family = chooseFamily(signature, model, options.family);
   const labels = options.labels ?? family.labels?.(signature);
   const outputNames = family.outputNames?.(signature);
-  const batchDynamic = signature.inputs.every((i) => i.dims[0] === null);
+  // Stack only when outputs can carry a batch too (an export may free the input's batch axis alone).
+  const batchDynamic =
+    signature.inputs.every((i) => i.dims[0] === null) && signature.outputs.every((o) => o.dims[0] !== 1);
   const timings: StageTimings = { decode: 0, preprocess: 0, inference: 0, postprocess: 0 };
 
   async function pixels(image: ImageInput, index: number): Promise<RawImage> {

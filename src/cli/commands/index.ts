@@ -7,6 +7,7 @@ import { registerEnsemble } from './ensemble.js';
 import { registerEval } from './eval.js';
 import { registerInfo } from './info.js';
 import { registerPredict } from './predict.js';
+import { registerServe } from './serve.js';
 import { registerStats } from './stats.js';
 import { registerValidate } from './validate.js';
 
@@ -19,4 +20,5 @@ export const commands: ((program: Command) => void)[] = [
   registerEval,
   registerEnsemble,
   registerBenchModel,
+  registerServe,
 ];

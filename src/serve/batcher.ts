@@ -1,0 +1,155 @@
+/**
+ * Dynamic batching, as Triton's `dynamic_batching`: requests for one model version wait up to
+ * `maxQueueDelayUs` for company, then up to `maxBatch` of them run as one `detectBatch` call.
+ * The queue is bounded (full → 429 at once) and every request carries a deadline (→ 504).
+ *
+ * Requests in one batch may ask for different thresholds: the batch runs with the lowest score
+ * threshold and the highest detection cap, and each request keeps its own share afterwards. That
+ * is exact because NMS keeps boxes greedily by descending score (a box below a request's
+ * threshold never suppresses one above it) and the cap keeps the top scores.
+ */
+import type { Detections } from '../core/detections.js';
+import { selectDetections } from '../core/detections.js';
+import type { RawImage } from '../core/image.js';
+import type { Detector, StageTimings } from '../detector.js';
+import type { DetectOptions } from '../families/family.js';
+import { HttpError } from './limits.js';
+import type { ServeMetrics } from './metrics.js';
+
+export interface BatchingConfig {
+  maxBatch: number;
+  maxQueueDelayUs: number;
+  maxQueue: number;
+}
+
+export interface BatchResult {
+  detections: Detections;
+  queueMs: number;
+  /** The whole batch's stage times (shared by every request in it). */
+  timings: StageTimings;
+  batchSize: number;
+}
+
+interface Pending {
+  image: RawImage;
+  options: DetectOptions;
+  enqueued: number;
+  settled: boolean;
+  resolve(result: BatchResult): void;
+  reject(error: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+export class Batcher {
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly detector: Detector,
+    private readonly config: BatchingConfig,
+    private readonly model: string,
+    private readonly metrics?: ServeMetrics,
+  ) {}
+
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  /** Queues one image; rejects with 429 when the queue is full and 504 after `timeoutMs`. */
+  submit(image: RawImage, options: DetectOptions, timeoutMs: number): Promise<BatchResult> {
+    if (this.queue.length >= this.config.maxQueue) {
+      this.metrics?.rejected.inc({ model: this.model, reason: 'queue_full' });
+      return Promise.reject(
+        new HttpError(429, `model "${this.model}" is busy: ${this.queue.length} requests queued`, {
+          'retry-after': '1',
+        }),
+      );
+    }
+    return new Promise<BatchResult>((resolve, reject) => {
+      const pending: Pending = { image, options, enqueued: performance.now(), settled: false, resolve, reject };
+      pending.timer = setTimeout(() => {
+        const at = this.queue.indexOf(pending);
+        if (at >= 0) this.queue.splice(at, 1);
+        this.updateDepth();
+        this.metrics?.rejected.inc({ model: this.model, reason: 'timeout' });
+        this.settle(pending, new HttpError(504, `model "${this.model}" did not answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.queue.push(pending);
+      this.updateDepth();
+      this.schedule();
+    });
+  }
+
+  private settle(p: Pending, outcome: BatchResult | Error): void {
+    if (p.settled) return;
+    p.settled = true;
+    clearTimeout(p.timer);
+    if (outcome instanceof Error) p.reject(outcome);
+    else p.resolve(outcome);
+  }
+
+  private updateDepth(): void {
+    this.metrics?.queueDepth.set({ model: this.model }, this.queue.length);
+  }
+
+  private schedule(): void {
+    if (this.running || this.queue.length === 0) return;
+    if (this.queue.length >= this.config.maxBatch || this.config.maxQueueDelayUs <= 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.runBatch();
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.runBatch();
+    }, this.config.maxQueueDelayUs / 1000);
+  }
+
+  private async runBatch(): Promise<void> {
+    if (this.running) return;
+    const batch = this.queue.splice(0, this.config.maxBatch);
+    this.updateDepth();
+    if (batch.length === 0) return;
+    this.running = true;
+    const started = performance.now();
+    try {
+      const merged: DetectOptions = {
+        scoreThreshold: Math.min(...batch.map((p) => p.options.scoreThreshold ?? 0.25)),
+        maxDetections: Math.max(...batch.map((p) => p.options.maxDetections ?? 100)),
+      };
+      for (const p of batch) this.metrics?.queueTime.observe({ model: this.model }, (started - p.enqueued) / 1000);
+      this.metrics?.batchSize.observe({ model: this.model }, batch.length);
+      const results = await this.detector.detectBatch(
+        batch.map((p) => p.image),
+        merged,
+      );
+      const timings = { ...this.detector.timings };
+      this.metrics?.inferenceTime.observe({ model: this.model }, (performance.now() - started) / 1000);
+      batch.forEach((p, i) => {
+        this.settle(p, {
+          detections: narrow(results[i]!, p.options, merged),
+          queueMs: started - p.enqueued,
+          timings,
+          batchSize: batch.length,
+        });
+      });
+    } catch (e) {
+      for (const p of batch) this.settle(p, e as Error);
+    } finally {
+      this.running = false;
+      this.schedule();
+    }
+  }
+}
+
+/** One request's share of a batch result: its own threshold and cap. */
+function narrow(d: Detections, own: DetectOptions, merged: DetectOptions): Detections {
+  const threshold = own.scoreThreshold ?? merged.scoreThreshold ?? 0;
+  const cap = own.maxDetections ?? merged.maxDetections ?? d.length;
+  if (threshold <= (merged.scoreThreshold ?? 0) && cap >= d.length) return d;
+  const keep: number[] = [];
+  for (let i = 0; i < d.length && keep.length < cap; i++) if (d.scores[i]! >= threshold) keep.push(i);
+  return selectDetections(d, keep);
+}
