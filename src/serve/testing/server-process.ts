@@ -1,7 +1,7 @@
 /**
  * `detkit serve` as a user runs it: the built CLI spawned on a free loopback port, for the
- * end-to-end, load and fault tests and the serve benchmark. The port is read from the server's
- * "listening on http://127.0.0.1:<port>" log line (stdout or stderr).
+ * end-to-end, load and fault tests and the serve benchmark. The address is read from the server's
+ * `{"event":"listening","address":…}` log line (stdout or stderr).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,7 +18,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const LISTENING = /listening (?:on|at) (https?:\/\/[^\s"]+:\d+)/i;
+/** detkit's JSON event line, or a plain "listening on <url>". */
+const LISTENING = /"event":"listening","address":"([^"]+)"|listening (?:on|at) (https?:\/\/[^\s"]+:\d+)/i;
 
 export function startServerProcess(args: string[] = [], options: { timeoutMs?: number } = {}): Promise<ServerProcess> {
   const main = join(process.cwd(), 'dist/src/cli/main.js');
@@ -43,7 +44,7 @@ export function startServerProcess(args: string[] = [], options: { timeoutMs?: n
       if (!m) return;
       clearTimeout(timer);
       child.off('exit', onExit);
-      resolve(handle(child, m[1]!.replace('0.0.0.0', '127.0.0.1'), () => output));
+      resolve(handle(child, (m[1] ?? m[2])!.replace('0.0.0.0', '127.0.0.1'), () => output));
     }
     function onExit(code: number | null) {
       fail(new Error(`exited with ${code} before listening`));
