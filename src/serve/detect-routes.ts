@@ -9,12 +9,19 @@ import type { ServeContext } from './server.js';
 
 async function imageBytes(request: FastifyRequest): Promise<Uint8Array> {
   if (request.isMultipart()) {
-    for await (const part of request.parts()) {
-      if (part.type === 'file' && part.fieldname === 'image') {
-        const bytes = await part.toBuffer();
-        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'file' && part.fieldname === 'image') {
+          const bytes = await part.toBuffer();
+          return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        }
+        if (part.type === 'file') await part.toBuffer();
       }
-      if (part.type === 'file') await part.toBuffer();
+    } catch (e) {
+      // A body cut short or malformed is the client's fault; limits keep their own status (413).
+      const status = (e as { statusCode?: number }).statusCode;
+      if (e instanceof HttpError || (status !== undefined && status < 500)) throw e;
+      throw new HttpError(400, `malformed multipart body: ${(e as Error).message}`);
     }
     throw new HttpError(400, 'multipart upload has no file field "image"');
   }
