@@ -96,9 +96,12 @@ export async function readClassDescriptions(
   dir = '.',
 ): Promise<ClassDescriptions> {
   if (!path) {
-    throw new DetkitError('missing: the class descriptions (MID,DisplayName) name the classes of the box CSV', {
-      file: joinPath(dir, 'class-descriptions-boxable.csv'),
-    });
+    throw new DetkitError(
+      'no class-descriptions-boxable.csv (MID,DisplayName) next to the box CSV: it names the classes',
+      {
+        file: joinPath(dir, 'class-descriptions-boxable.csv'),
+      },
+    );
   }
   const categories: Category[] = [];
   const idOfMid = new Map<string, CategoryId>();
