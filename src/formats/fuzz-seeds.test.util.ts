@@ -7,66 +7,11 @@
 import { Dataset } from '../core/dataset.js';
 import { MemoryFiles } from '../core/memory-files.js';
 import type { DatasetFormat } from './format.js';
+import { encodePng } from './pixels/png.js';
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-/** A valid grey 8-bit greyscale PNG (zlib stored blocks: no compressor needed). */
+/** A valid grey 8-bit greyscale PNG, from the formats' own encoder. */
 export function tinyPng(width: number, height: number): Uint8Array {
-  const raw = new Uint8Array(height * (width + 1)).fill(128);
-  for (let y = 0; y < height; y++) raw[y * (width + 1)] = 0; // filter type: none
-  const blocks: number[] = [0x78, 0x01];
-  for (let at = 0; at < raw.length || at === 0; at += 65535) {
-    const part = raw.subarray(at, at + 65535);
-    const last = at + 65535 >= raw.length ? 1 : 0;
-    blocks.push(last, part.length & 0xff, part.length >> 8, ~part.length & 0xff, (~part.length >> 8) & 0xff, ...part);
-    if (raw.length === 0) break;
-  }
-  let a = 1;
-  let b = 0;
-  for (const v of raw) {
-    a = (a + v) % 65521;
-    b = (b + a) % 65521;
-  }
-  const adler = ((b << 16) | a) >>> 0;
-  blocks.push(adler >>> 24, (adler >>> 16) & 0xff, (adler >>> 8) & 0xff, adler & 0xff);
-  const ihdr = new Uint8Array(13);
-  const view = new DataView(ihdr.buffer);
-  view.setUint32(0, width);
-  view.setUint32(4, height);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  const parts = [
-    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', new Uint8Array(blocks)),
-    chunk('IEND', new Uint8Array(0)),
-  ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return encodePng({ data: new Uint8Array(width * height).fill(128), width, height, channels: 1 });
 }
 
 /**
