@@ -5,18 +5,9 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { detkit, sample, sampleDir, sampleJson, scratchIn } from './cli.test.util.js';
 
-const main = join(process.cwd(), 'dist/src/cli/main.js');
-const sampleDir = join(process.cwd(), 'samples/coco-sample');
-const sample = join(sampleDir, 'annotations.json');
-const sampleJson = JSON.parse(readFileSync(sample, 'utf8'));
-
-function detkit(...args: string[]) {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const scratch = () => mkdtempSync(join(tmpdir(), 'detkit-ops-'));
+const scratch = scratchIn('detkit-ops-');
 const json = (r: ReturnType<typeof detkit>) => {
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);

@@ -1,0 +1,17 @@
+/** Running the built CLI as a user runs it, on the shipped sample (shared by the end-to-end tests). */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const main = join(process.cwd(), 'dist/src/cli/main.js');
+export const sampleDir = join(process.cwd(), 'samples/coco-sample');
+export const sample = join(sampleDir, 'annotations.json');
+export const sampleJson = JSON.parse(readFileSync(sample, 'utf8'));
+
+export function detkit(...args: string[]) {
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const scratchIn = (prefix: string) => () => mkdtempSync(join(tmpdir(), prefix));
