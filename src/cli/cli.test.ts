@@ -1,8 +1,6 @@
 /** End to end: the built CLI run as a user runs it, on the shipped sample and broken copies of it. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { detkit, sample, sampleDir, sampleJson, scratchIn } from './cli.test.util.js';

@@ -1,8 +1,6 @@
 /** End to end: split, merge, remap, filter and sample run as a user runs them, on the shipped sample. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { detkit, sample, sampleDir, sampleJson, scratchIn } from './cli.test.util.js';
