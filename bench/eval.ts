@@ -43,7 +43,7 @@ interface Run {
 
 /** One `detkit eval` process under /usr/bin/time (wall, user+sys, max RSS). */
 function runEval(dir: string): Run {
-  const cli = join(process.cwd(), 'dist/src/cli/main.js');
+  const cli = join(process.cwd(), 'dist/cli/detkit.js');
   const args = [process.execPath, cli, 'eval', '--gt', join(dir, 'gt.json'), '--pred', join(dir, 'dt.json'), '--json'];
   const timed = existsSync('/usr/bin/time');
   const started = process.hrtime.bigint();

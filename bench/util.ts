@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const CLI = resolve('dist/src/cli/main.js');
+export const CLI = resolve('dist/cli/detkit.js');
 
 export interface ProcessTiming {
   /** Median wall time in seconds. */

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const main = join(process.cwd(), 'dist/src/cli/main.js');
+const main = join(process.cwd(), 'dist/cli/detkit.js');
 export const sampleDir = join(process.cwd(), 'samples/coco-sample');
 export const sample = join(sampleDir, 'annotations.json');
 export const sampleJson = JSON.parse(readFileSync(sample, 'utf8'));

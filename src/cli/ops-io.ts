@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
 import type { Dataset } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import { mapPool } from '../core/pool.js';
@@ -19,7 +20,44 @@ import {
   mergeLoss,
 } from '../formats/index.js';
 import { nodeFiles, writeAtomically } from '../io/node-files.js';
-import { progressBar, warn } from './output.js';
+import { type CommonOptions, printJson, progressBar, say, warn } from './output.js';
+
+/** Options of an operation that reads one dataset and writes its result. */
+export interface DatasetIoOptions extends CommonOptions {
+  from?: string;
+  to?: string;
+  copyImages?: boolean;
+}
+
+/** Adds `--from`, `--to`, `--copy-images` and `--json`, the same for every dataset operation. */
+export function datasetIoOptions(command: Command, copyImagesHelp = 'copy image files next to the output'): Command {
+  return command
+    .option('--from <format>', 'input format (detected when left out)')
+    .option('--to <format>', 'output format (default: the input format)')
+    .option('--copy-images', `${copyImagesHelp} (default: reference them by absolute path)`)
+    .option('--json', 'machine-readable output');
+}
+
+/**
+ * Writes an operation's dataset to `--out` and prints its report: the report object under
+ * `--json`, else the lines `human` gives, then `→ <out> (<format>): <result>`.
+ */
+export async function writeOperation(
+  input: string,
+  result: { dataset: Dataset; report: object },
+  target: DatasetFormat,
+  options: DatasetIoOptions & { out: string },
+  human: () => { lines: string[]; result: string },
+): Promise<void> {
+  await saveDataset(result.dataset, options.out, target, { copyImages: options.copyImages });
+  if (options.json) {
+    printJson({ input, to: target.name, output: options.out, ...result.report });
+    return;
+  }
+  const { lines, result: summary } = human();
+  for (const line of lines) say(options, line);
+  say(options, `→ ${options.out} (${target.name}): ${summary}`);
+}
 
 export interface SaveOptions {
   copyImages?: boolean;

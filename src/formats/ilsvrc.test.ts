@@ -116,10 +116,10 @@ test('a PredictionString that is not groups of five names the CSV line', async (
   await assert.rejects(ilsvrc.read(nodeFiles, root), /LOC_train_solution\.csv:2: 4 values; boxes are/);
 });
 
-test('an XML object without numeric corners names the file and object', () => {
+test('an XML object without numeric corners names the file and object', async () => {
   const text =
     '<annotation><size><width>5</width><height>5</height></size><object><name>n1</name><bndbox><xmin>a</xmin></bndbox></object></annotation>';
-  assert.throws(() => parseIlsvrcXml(text, 'x.xml'), /^DetkitError: x\.xml \(object\[0\]\): object needs/);
+  await assert.rejects(parseIlsvrcXml(text, 'x.xml'), /^DetkitError: x\.xml \(object\[0\]\): object needs/);
 });
 
 test('ilsvrc is read-only and says where to convert instead', async () => {

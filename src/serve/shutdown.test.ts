@@ -8,7 +8,7 @@ test('SIGTERM mid-request: the request completes, then the process exits 0', asy
   const child = spawn(
     process.execPath,
     [
-      'dist/src/cli/main.js',
+      'dist/cli/detkit.js',
       'serve',
       '--model',
       fixtureModel('detr-hf.onnx'),

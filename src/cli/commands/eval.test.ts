@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const CLI = 'dist/src/cli/main.js';
+const CLI = 'dist/cli/detkit.js';
 
 async function detkit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -1,10 +1,17 @@
 import type { Command } from 'commander';
 import { filterDataset } from '../../ops/filter.js';
 import { loadDataset } from '../dataset-io.js';
-import { outputFormat, parseNames, parseNumber, saveDataset } from '../ops-io.js';
-import { type CommonOptions, printJson, say, table } from '../output.js';
+import {
+  type DatasetIoOptions,
+  datasetIoOptions,
+  outputFormat,
+  parseNames,
+  parseNumber,
+  writeOperation,
+} from '../ops-io.js';
+import { table } from '../output.js';
 
-interface FilterCommandOptions extends CommonOptions {
+interface FilterCommandOptions extends DatasetIoOptions {
   out: string;
   classes?: string;
   excludeClasses?: string;
@@ -14,13 +21,10 @@ interface FilterCommandOptions extends CommonOptions {
   tags?: string;
   split?: string;
   dropEmpty?: boolean;
-  from?: string;
-  to?: string;
-  copyImages?: boolean;
 }
 
 export function registerFilter(program: Command): void {
-  program
+  const command = program
     .command('filter')
     .description('Keep images and boxes by class, box area, score, image tags or split; report what was dropped')
     .argument('<input>', 'dataset file or folder')
@@ -32,46 +36,35 @@ export function registerFilter(program: Command): void {
     .option('--min-score <s>', 'drop predictions scored below this (boxes without a score stay)')
     .option('--tags <list>', 'keep images carrying any of these tags')
     .option('--split <list>', 'keep images of these splits')
-    .option('--drop-empty', 'drop images left without boxes (negatives too)')
-    .option('--from <format>', 'input format (detected when left out)')
-    .option('--to <format>', 'output format (default: the input format)')
-    .option('--copy-images', 'copy image files next to the output (default: reference them by absolute path)')
-    .option('--json', 'machine-readable output')
-    .action(async (input: string, options: FilterCommandOptions) => {
-      const { dataset, format } = await loadDataset(input, options.from);
-      const target = outputFormat(format, options.to);
-      const num = (text: string | undefined, option: string) =>
-        text === undefined ? undefined : parseNumber(text, option);
-      const result = filterDataset(dataset, {
-        classes: options.classes ? parseNames(options.classes) : undefined,
-        excludeClasses: options.excludeClasses ? parseNames(options.excludeClasses) : undefined,
-        minArea: num(options.minArea, '--min-area'),
-        maxArea: num(options.maxArea, '--max-area'),
-        minScore: num(options.minScore, '--min-score'),
-        tags: options.tags ? parseNames(options.tags) : undefined,
-        splits: options.split ? parseNames(options.split) : undefined,
-        dropEmpty: options.dropEmpty,
-      });
-      await saveDataset(result.dataset, options.out, target, { copyImages: options.copyImages });
-      const { images, boxes, categories } = result.report;
-      if (options.json) {
-        printJson({ input, to: target.name, output: options.out, ...result.report });
-        return;
-      }
-      const rows: (string | number)[][] = [
-        ['images not tagged --tags', images.byTag],
-        ['images outside --split', images.bySplit],
-        ['images left empty (--drop-empty)', images.empty],
-        ['boxes of dropped images', boxes.withImage],
-        ['boxes by class', boxes.byClass],
-        ['boxes by area', boxes.byArea],
-        ['boxes by score', boxes.byScore],
-      ];
-      say(options, table(rows, ['dropped', 'count']));
-      say(options);
-      say(
-        options,
-        `→ ${options.out} (${target.name}): images ${images.before} → ${images.after}, boxes ${boxes.before} → ${boxes.after}, classes ${categories.before} → ${categories.after}`,
-      );
+    .option('--drop-empty', 'drop images left without boxes (negatives too)');
+  datasetIoOptions(command).action(async (input: string, options: FilterCommandOptions) => {
+    const { dataset, format } = await loadDataset(input, options.from);
+    const target = outputFormat(format, options.to);
+    const num = (text: string | undefined, option: string) =>
+      text === undefined ? undefined : parseNumber(text, option);
+    const result = filterDataset(dataset, {
+      classes: options.classes ? parseNames(options.classes) : undefined,
+      excludeClasses: options.excludeClasses ? parseNames(options.excludeClasses) : undefined,
+      minArea: num(options.minArea, '--min-area'),
+      maxArea: num(options.maxArea, '--max-area'),
+      minScore: num(options.minScore, '--min-score'),
+      tags: options.tags ? parseNames(options.tags) : undefined,
+      splits: options.split ? parseNames(options.split) : undefined,
+      dropEmpty: options.dropEmpty,
     });
+    const { images, boxes, categories } = result.report;
+    const rows: (string | number)[][] = [
+      ['images not tagged --tags', images.byTag],
+      ['images outside --split', images.bySplit],
+      ['images left empty (--drop-empty)', images.empty],
+      ['boxes of dropped images', boxes.withImage],
+      ['boxes by class', boxes.byClass],
+      ['boxes by area', boxes.byArea],
+      ['boxes by score', boxes.byScore],
+    ];
+    await writeOperation(input, result, target, options, () => ({
+      lines: [table(rows, ['dropped', 'count']), ''],
+      result: `images ${images.before} → ${images.after}, boxes ${boxes.before} → ${boxes.after}, classes ${categories.before} → ${categories.after}`,
+    }));
+  });
 }

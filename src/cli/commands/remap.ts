@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import YAML from 'yaml';
 import { DetkitError } from '../../core/errors.js';
 import { parseClassMapping, remapClasses } from '../../ops/remap.js';
 import { loadDataset } from '../dataset-io.js';
-import { outputFormat, saveDataset } from '../ops-io.js';
-import { type CommonOptions, printJson, say, table } from '../output.js';
+import { type DatasetIoOptions, datasetIoOptions, outputFormat, writeOperation } from '../ops-io.js';
+import { table } from '../output.js';
 
-interface RemapCommandOptions extends CommonOptions {
+interface RemapCommandOptions extends DatasetIoOptions {
   map: string;
   out: string;
-  from?: string;
-  to?: string;
-  copyImages?: boolean;
 }
 
 const MAPPING_HELP = `
@@ -26,7 +22,7 @@ or flat, null dropping a class:
 Names match case-insensitively; classes not named are kept. A class renamed to a kept class's
 name merges into it (keeping that class's id). Naming a class the dataset lacks is an error.`;
 
-function readMapping(path: string): unknown {
+async function readMapping(path: string): Promise<unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -34,6 +30,7 @@ function readMapping(path: string): unknown {
     throw new DetkitError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e), { file: path });
   }
   try {
+    const YAML = (await import('yaml')).default;
     return YAML.parse(text);
   } catch (e) {
     const err = e as { message: string; linePos?: { line: number }[] };
@@ -45,48 +42,35 @@ function readMapping(path: string): unknown {
 }
 
 export function registerRemap(program: Command): void {
-  program
+  const command = program
     .command('remap')
     .description('Rename, merge and drop classes from a mapping file, reporting the boxes each change touched')
     .argument('<input>', 'dataset file or folder')
     .requiredOption('--map <file>', 'mapping, YAML or JSON (see below)')
     .requiredOption('--out <path>', 'where to write the remapped dataset')
-    .option('--from <format>', 'input format (detected when left out)')
-    .option('--to <format>', 'output format (default: the input format)')
-    .option('--copy-images', 'copy image files next to the output (default: reference them by absolute path)')
-    .option('--json', 'machine-readable output')
-    .addHelpText('after', MAPPING_HELP)
-    .action(async (input: string, options: RemapCommandOptions) => {
-      const mapping = parseClassMapping(readMapping(options.map), options.map);
-      const { dataset, format } = await loadDataset(input, options.from);
-      const target = outputFormat(format, options.to);
-      const result = remapClasses(dataset, mapping, options.map);
-      await saveDataset(result.dataset, options.out, target, { copyImages: options.copyImages });
-      const r = result.report;
-      if (options.json) {
-        printJson({ input, to: target.name, output: options.out, ...r });
-        return;
-      }
-      say(
-        options,
+    .addHelpText('after', MAPPING_HELP);
+  datasetIoOptions(command).action(async (input: string, options: RemapCommandOptions) => {
+    const mapping = parseClassMapping(await readMapping(options.map), options.map);
+    const { dataset, format } = await loadDataset(input, options.from);
+    const target = outputFormat(format, options.to);
+    const result = remapClasses(dataset, mapping, options.map);
+    const r = result.report;
+    await writeOperation(input, result, target, options, () => ({
+      lines: [
         table(
           r.classes.map((c) => [c.id, c.name, c.action, c.to ? `${c.to.name} (${c.to.id})` : '-', c.boxes]),
           ['id', 'class', 'action', 'now', 'boxes'],
         ),
-      );
-      say(options);
-      for (const m of r.merged) {
-        say(
-          options,
-          `merged into ${m.name}: ${m.from.map((f) => `${f.name} (${f.boxes})`).join(' + ')} = ${m.boxes} boxes`,
-        );
-      }
-      if (r.droppedBoxes > 0)
-        say(options, `dropped ${r.droppedBoxes} boxes; ${r.emptiedImages} images left without boxes`);
-      if (r.relabelledImages > 0) say(options, `image labels changed on ${r.relabelledImages} images`);
-      say(
-        options,
-        `→ ${options.out} (${target.name}): ${result.dataset.images.length} images, ${result.dataset.annotations.length} annotations, ${result.dataset.categories.length} classes`,
-      );
-    });
+        '',
+        ...r.merged.map(
+          (m) => `merged into ${m.name}: ${m.from.map((f) => `${f.name} (${f.boxes})`).join(' + ')} = ${m.boxes} boxes`,
+        ),
+        ...(r.droppedBoxes > 0
+          ? [`dropped ${r.droppedBoxes} boxes; ${r.emptiedImages} images left without boxes`]
+          : []),
+        ...(r.relabelledImages > 0 ? [`image labels changed on ${r.relabelledImages} images`] : []),
+      ],
+      result: `${result.dataset.images.length} images, ${result.dataset.annotations.length} annotations, ${result.dataset.categories.length} classes`,
+    }));
+  });
 }

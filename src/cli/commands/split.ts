@@ -2,23 +2,29 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { splitDataset } from '../../ops/split.js';
 import { loadDataset } from '../dataset-io.js';
-import { outputFormat, parseNames, parseNumbers, parseSeed, percent, saveDataset } from '../ops-io.js';
-import { type CommonOptions, printJson, say, table } from '../output.js';
+import {
+  type DatasetIoOptions,
+  datasetIoOptions,
+  outputFormat,
+  parseNames,
+  parseNumbers,
+  parseSeed,
+  percent,
+  saveDataset,
+} from '../ops-io.js';
+import { printJson, say, table } from '../output.js';
 
-interface SplitCommandOptions extends CommonOptions {
+interface SplitCommandOptions extends DatasetIoOptions {
   ratios?: string;
   counts?: string;
   names?: string;
   stratify?: boolean;
   groupBy?: string;
   seed?: string;
-  from?: string;
-  to?: string;
-  copyImages?: boolean;
 }
 
 export function registerSplit(program: Command): void {
-  program
+  const command = program
     .command('split')
     .description(
       'Split a dataset into train/val/test (random, stratified by class, or by group); one dataset per split',
@@ -33,12 +39,9 @@ export function registerSplit(program: Command): void {
       '--group-by <key>',
       'keep groups whole: an image field (extra.video_id), file:<regex> (first capture of the file path), or tag:<prefix>',
     )
-    .option('--seed <n>', 'random seed (default 42): the same seed gives the same split')
-    .option('--from <format>', 'input format (detected when left out)')
-    .option('--to <format>', 'output format (default: the input format)')
-    .option('--copy-images', 'copy image files into each split (default: reference them by absolute path)')
-    .option('--json', 'machine-readable output')
-    .action(async (input: string, outdir: string, options: SplitCommandOptions) => {
+    .option('--seed <n>', 'random seed (default 42): the same seed gives the same split');
+  datasetIoOptions(command, 'copy image files into each split').action(
+    async (input: string, outdir: string, options: SplitCommandOptions) => {
       const { dataset, format } = await loadDataset(input, options.from);
       const target = outputFormat(format, options.to);
       const { parts, report } = splitDataset(dataset, {
@@ -84,5 +87,6 @@ export function registerSplit(program: Command): void {
       ]);
       say(options, table(rows, header));
       if (report.leftOut > 0) say(options, `${report.leftOut} images left out (counts below the dataset size)`);
-    });
+    },
+  );
 }

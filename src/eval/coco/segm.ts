@@ -19,12 +19,10 @@ export interface MaskApi {
   segmentationToRle(seg: number[][] | { size: [number, number]; counts: number[] | string }, h: number, w: number): Rle;
 }
 
-const MASK_MODULE = '../mask/index.js';
-
-/** Imports the mask API on first use (a variable specifier keeps it out of bbox-only start-up). */
+/** Imports the mask API on first use, keeping it out of bbox-only start-up. */
 export async function loadMaskApi(): Promise<MaskApi> {
   try {
-    return (await import(MASK_MODULE)) as MaskApi;
+    return (await import('../mask/index.js')) as MaskApi;
   } catch (e) {
     throw new DetkitError(`segm evaluation needs the RLE mask API (src/eval/mask): ${(e as Error).message}`);
   }

@@ -42,7 +42,7 @@ async function detect(files: FileAccess, path: string) {
 async function read(files: FileAccess, path: string, options: ReadOptions = {}): Promise<Dataset> {
   const file = await xmlFile(files, path);
   if (!file) throw new DetkitError('no CVAT annotations.xml here', { file: path });
-  const dataset = readCvat(parseCvatXml(await files.readText(file), file), file, options);
+  const dataset = readCvat(await parseCvatXml(await files.readText(file), file), file, options);
   const images = joinPath(dirname(file), 'images');
   if ((await files.stat(images))?.isDirectory) dataset.info.imageRoot = images;
   return dataset;

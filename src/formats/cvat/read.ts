@@ -4,7 +4,6 @@
  * `rotation` (degrees clockwise about its centre) becomes its axis-aligned extent, keeping
  * `rotation` and the `unrotated_box` as attributes.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { type Category, Dataset, type ImageRecord } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
 import { dirname } from '../../core/paths.js';
@@ -16,16 +15,28 @@ export const SHAPES = ['box', 'polygon', 'polyline', 'points', 'ellipse', 'cuboi
 const ARRAYS = new Set([...SHAPES, 'image', 'label', 'attribute']);
 export const FLAG_ATTRIBUTES = ['difficult', 'truncated', 'group_of'] as const;
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  isArray: (name) => ARRAYS.has(name),
-});
+// fast-xml-parser and its entity tables cost tens of milliseconds to load: only CVAT reads pay.
+let xml: Promise<{
+  parser: import('fast-xml-parser').XMLParser;
+  validate: typeof import('fast-xml-parser').XMLValidator.validate;
+}>;
+function loadXml() {
+  xml ??= import('fast-xml-parser').then(({ XMLParser, XMLValidator }) => ({
+    parser: new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      parseTagValue: false,
+      parseAttributeValue: false,
+      isArray: (name) => ARRAYS.has(name),
+    }),
+    validate: XMLValidator.validate,
+  }));
+  return xml;
+}
 
-export function parseCvatXml(text: string, file: string): Node {
-  const valid = XMLValidator.validate(text);
+export async function parseCvatXml(text: string, file: string): Promise<Node> {
+  const { parser, validate } = await loadXml();
+  const valid = validate(text);
   if (valid !== true) throw new DetkitError(`invalid XML: ${valid.err.msg}`, { file, line: valid.err.line });
   let doc: Node;
   try {

@@ -22,7 +22,7 @@ export interface ServerProcess {
 const LISTENING = /"event":"listening","address":"([^"]+)"|listening (?:on|at) (https?:\/\/[^\s"]+:\d+)/i;
 
 export function startServerProcess(args: string[] = [], options: { timeoutMs?: number } = {}): Promise<ServerProcess> {
-  const main = join(process.cwd(), 'dist/src/cli/main.js');
+  const main = join(process.cwd(), 'dist/cli/detkit.js');
   const child = spawn(process.execPath, [main, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CI: '1' },
