@@ -4,7 +4,7 @@
  * use — and copies onnxruntime-web's and tfjs-backend-wasm's .wasm/.mjs files next to it, so a
  * page serves everything itself (no CDN). Run: `npm run build:browser`.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,17 +12,27 @@ import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 
-function runtimeFiles(): string[] {
-  // Both packages keep their binaries in dist/, beside their Node entry points.
+/**
+ * The runtime binaries the bundle loads: onnxruntime-web's .wasm/.mjs files that the bundled
+ * code names (one variant of four — the others would add ~58 MB nobody fetches), and
+ * tfjs-backend-wasm's .wasm files (it picks SIMD / threaded at run time).
+ */
+function runtimeFiles(outdir: string): string[] {
   const ort = dirname(require.resolve('onnxruntime-web'));
   const tfWasm = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-  const pick = (dir: string, keep: (name: string) => boolean) =>
-    readdirSync(dir)
-      .filter(keep)
-      .map((name) => join(dir, name));
+  const named = new Set<string>();
+  for (const dir of [outdir, join(outdir, 'chunks')]) {
+    for (const file of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+      for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/ort-wasm[\w.-]*\.(?:wasm|mjs)/g)) named.add(m[0]);
+    }
+  }
+  const ortFiles = readdirSync(ort).filter((n) => named.has(n));
+  if (ortFiles.length === 0) throw new Error('the bundle names no onnxruntime-web .wasm file: did its loader change?');
   return [
-    ...pick(ort, (n) => n.startsWith('ort-wasm') && (n.endsWith('.wasm') || n.endsWith('.mjs'))),
-    ...pick(tfWasm, (n) => n.endsWith('.wasm')),
+    ...ortFiles.map((n) => join(ort, n)),
+    ...readdirSync(tfWasm)
+      .filter((n) => n.endsWith('.wasm'))
+      .map((n) => join(tfWasm, n)),
   ];
 }
 
@@ -46,7 +56,7 @@ export async function buildBrowserBundle(root = process.cwd(), outdir = join(roo
   });
   // Chunks live in chunks/ but resolve runtime files against the bundle folder (import.meta.url of
   // detkit.js is what loadDetectorFromUrl passes on), so the files go next to detkit.js.
-  for (const file of runtimeFiles()) copyFileSync(file, join(outdir, file.slice(dirname(file).length + 1)));
+  for (const file of runtimeFiles(outdir)) copyFileSync(file, join(outdir, file.slice(dirname(file).length + 1)));
   return join(outdir, 'detkit.js');
 }
 
