@@ -89,18 +89,18 @@ test('stream write gives the files and loss the whole write gives (crowd → Don
 
 test('stream write: an image met again in a later batch has its lines appended to its frame', async () => {
   const ds = await kitti.read(nodeFiles, TRAINING);
-  // 000001 holds rows 1 (Car) and 2 (DontCare): one row a batch.
-  const first = ds.annotations.select([1]);
+  // 000000 holds all three rows (000001 is a negative): two rows, then one.
+  const first = ds.annotations.select([0, 1]);
   const second = ds.annotations.select([2]);
-  const image = ds.images[1];
+  const image = ds.images[0];
   async function* batches(): AsyncIterable<ImageBatch> {
-    yield { images: [image], offsets: [0, 1], annotations: first };
+    yield { images: [image], offsets: [0, 2], annotations: first };
     yield { images: [image], offsets: [0, 1], annotations: second };
   }
   const { out } = await streamWrite(ds, batches());
   assert.equal(
-    readFileSync(join(out, 'label_2', '000001.txt'), 'utf8'),
-    readFileSync(join(TRAINING, 'label_2', '000001.txt'), 'utf8'),
+    readFileSync(join(out, 'label_2', '000000.txt'), 'utf8'),
+    readFileSync(join(TRAINING, 'label_2', '000000.txt'), 'utf8'),
   );
 });
 
