@@ -50,16 +50,24 @@ test('a base name two ground-truth images share does not match: the error names 
   );
 });
 
-test('a class the ground truth lacks, and a row without a score, are errors naming the prediction', () => {
-  const pred = predictions(['train/a.jpg'], ['bird']);
+test('predictions of a class the ground truth lacks are left out with a warning (COCOeval skips them)', () => {
+  const pred = predictions(['train/a.jpg'], ['bird', 'cat']);
   pred.annotations.addBox(1, 1, 0, 0, 4, 5, 0.9);
-  assert.throws(
-    () => alignPredictions(pred, groundTruth(), { file: 'p.json' }),
-    /p\.json \(prediction 0\): class "bird" is not a category/,
-  );
+  pred.annotations.addBox(1, 2, 0, 0, 4, 5, 0.8);
+  const warnings: string[] = [];
+  const out = alignPredictions(pred, groundTruth(), { file: 'p.json', warn: (m) => warnings.push(m) });
+  assert.equal(out.annotations.length, 1);
+  assert.equal(out.annotations.categoryIds[0], 3);
+  assert.deepEqual(warnings, ['p.json: predictions of classes the ground truth lacks are left out: "bird" (1)']);
+});
+
+test('a row without a score is an error naming the prediction', () => {
   const unscored = predictions(['train/a.jpg']);
   unscored.annotations.addBox(1, 1, 0, 0, 4, 5);
-  assert.throws(() => alignPredictions(unscored, groundTruth()), /without a score/);
+  assert.throws(
+    () => alignPredictions(unscored, groundTruth(), { file: 'p.json' }),
+    /p\.json \(prediction 0\): a prediction without a score/,
+  );
 });
 
 test('segm: polygons become RLE at the image size with the mask area', () => {

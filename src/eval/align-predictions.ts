@@ -3,8 +3,9 @@
  * scores) put on the ground truth's ids, as a COCO results file already is: images matched by
  * file name (the full relative path, else the base name when only one ground-truth image has
  * it), categories by name. Areas follow `COCO.loadRes`: w × h for box evaluation, the mask area
- * (polygons rasterised at the image size) for segm. A prediction on an image or class the ground
- * truth lacks is an error naming it, as loadRes refuses results for unknown images.
+ * (polygons rasterised at the image size) for segm. A prediction on an image the ground truth
+ * lacks is an error naming it, as loadRes refuses results for unknown images; one of a class the
+ * ground truth lacks is left out with a warning (COCOeval evaluates the ground truth's classes only).
  */
 import { Dataset, type ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
@@ -15,6 +16,7 @@ export interface AlignOptions {
   /** The predictions file, for messages. */
   file?: string;
   iouType?: 'bbox' | 'segm';
+  warn?: (message: string) => void;
 }
 
 function imageMatcher(gt: Dataset): (image: ImageRecord) => number | undefined {
@@ -47,6 +49,7 @@ export function alignPredictions(pred: Dataset, gt: Dataset, options: AlignOptio
   const gtCategory = new Map(gt.categories.map((c) => [c.name, c.id]));
   const categoryIds = new Map(pred.categories.map((c) => [c.id, gtCategory.get(c.name)]));
   const categoryName = (id: number) => pred.categories.find((c) => c.id === id)?.name ?? String(id);
+  const unknownClasses = new Map<string, number>();
   const t = pred.annotations;
   for (let row = 0; row < t.length; row++) {
     const record = pred.info.locate?.('annotation', row) ?? { file, record: `prediction ${row}` };
@@ -57,15 +60,14 @@ export function alignPredictions(pred: Dataset, gt: Dataset, options: AlignOptio
     }
     const categoryId = categoryIds.get(t.categoryIds[row]);
     if (categoryId === undefined) {
-      throw new DetkitError(
-        `class "${categoryName(t.categoryIds[row])}" is not a category of the ground truth`,
-        record,
-      );
+      const name = categoryName(t.categoryIds[row]);
+      unknownClasses.set(name, (unknownClasses.get(name) ?? 0) + 1);
+      continue;
     }
     if (!t.hasScore(row)) throw new DetkitError('a prediction without a score (ground truth, not results?)', record);
     const r = out.annotations.copyRowFrom(t, row);
     const o = out.annotations;
-    o.ids[r] = r + 1;
+    o.ids[r] = r + 1; // 1..N, as loadRes numbers results
     o.imageIds[r] = imageId;
     o.categoryIds[r] = categoryId;
     o.setCrowd(r, false);
@@ -86,6 +88,10 @@ export function alignPredictions(pred: Dataset, gt: Dataset, options: AlignOptio
     o.segmentations.set(r, { size: [rle.h, rle.w], counts: rleToString(rle) });
     o.areas[r] = rleArea(rle);
     if (!Array.isArray(seg)) o.setBox(r, rleToBbox(rle));
+  }
+  if (unknownClasses.size > 0) {
+    const list = [...unknownClasses].map(([name, n]) => `"${name}" (${n})`).join(', ');
+    options.warn?.(`${file ? `${file}: ` : ''}predictions of classes the ground truth lacks are left out: ${list}`);
   }
   return out;
 }

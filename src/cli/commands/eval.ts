@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { EvalMetric } from '../eval-extras.js';
-import { type CommonOptions, printJson, say, table } from '../output.js';
+import { type CommonOptions, printJson, say, table, warn } from '../output.js';
 
 interface EvalOptions extends CommonOptions {
   gt: string;
@@ -69,9 +69,12 @@ export function registerEval(program: Command): void {
       if (options.iouType !== 'bbox' && options.iouType !== 'segm') {
         throw new DetkitError(`--iou-type must be bbox or segm, got "${options.iouType}"`);
       }
-      const gt = options.gt.toLowerCase().endsWith('.json')
-        ? coco.parseCocoGroundTruth(await nodeFiles.readText(options.gt), options.gt)
-        : await (await formats.detectFormat(nodeFiles, options.gt)).format.read(nodeFiles, options.gt);
+      // A Label Studio export is JSON too: its annotations are the ground truth (and its
+      // predictions, given as --pred, the results).
+      const gt =
+        options.gt.toLowerCase().endsWith('.json') && !(await labelstudio.detect(nodeFiles, options.gt))
+          ? coco.parseCocoGroundTruth(await nodeFiles.readText(options.gt), options.gt)
+          : await (await formats.detectFormat(nodeFiles, options.gt)).format.read(nodeFiles, options.gt);
       const predBytes = await nodeFiles.readBytes(options.pred);
 
       if (metric === 'cls') {
@@ -96,6 +99,7 @@ export function registerEval(program: Command): void {
         ? align.alignPredictions(await labelstudio.read(nodeFiles, options.pred, { predictions: true }), gt, {
             file: options.pred,
             iouType: options.iouType as 'bbox' | 'segm',
+            warn,
           })
         : await coco.loadCocoResults(predBytes, gt, { file: options.pred });
       const confusion = { iouThreshold, scoreThreshold };
