@@ -3,8 +3,8 @@
  * written natively (no TensorFlow). Keys: image/{height,width,filename,source_id,key/sha256,
  * encoded,format}, image/object/bbox/{xmin,xmax,ymin,ymax} (normalised), image/object/class/
  * {text,label} (label 1-based; 0 is the background), image/object/{difficult,truncated,is_crowd,
- * group_of,weight,area} and image/object/mask (PNG or float masks, masks.ts). Shards are `name-00000-of-00010.tfrecord`; the label map is
- * `label_map.pbtxt` beside them.
+ * group_of,weight,area}, image/object/mask (PNG or float masks ↔ COCO RLE, masks.ts). Shards
+ * are `name-00000-of-00010.tfrecord`; the label map is `label_map.pbtxt` beside them.
  */
 import { Dataset, type ImageRecord } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
