@@ -111,6 +111,7 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
   const modelVersion = typeof options.modelVersion === 'string' ? options.modelVersion : undefined;
   let unscored = 0;
   let unread = 0;
+  let picks = 0;
   tasks.forEach((task: Json, k: number) => {
     const record = `[${k}]`;
     const data = task?.data as Json | undefined;
@@ -128,6 +129,7 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
       ? list.findIndex((p) => modelVersion === undefined || p?.model_version === modelVersion)
       : list.findIndex((a) => a?.was_cancelled !== true);
     if (chosen < 0) return;
+    picks++;
     const at = `${record}.${key}[${chosen}]`;
     const picked = list[chosen];
     if (typeof picked !== 'object' || picked === null) {
@@ -137,11 +139,10 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
     if (list.length > 1) warn(`${file} ${record}: ${list.length} ${key}; ${key}[${chosen}] is read`);
     let score = Number.NaN;
     if (predictions) {
-      const extra: Json = (image.extra ??= {});
-      if (picked.model_version !== undefined) extra.model_version = picked.model_version;
+      if (picked.model_version !== undefined) image.extra = { ...image.extra, model_version: picked.model_version };
       if (picked.score !== undefined && picked.score !== null) {
         score = jsonNumber(picked.score, { file, record: at }, 'score');
-        extra.prediction_score = score;
+        image.extra = { ...image.extra, prediction_score: score };
       }
     }
     const results = picked.result;
@@ -164,6 +165,7 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
       readResult(dataset, names, image, r, type, where, regionScore);
     });
   });
+  if (modelVersion !== undefined && picks === 0) warn(`labelstudio: no prediction has model_version "${modelVersion}"`);
   if (unscored)
     warn(
       `labelstudio: ${unscored} predicted regions have no score (neither theirs nor their prediction's); read with score 1`,

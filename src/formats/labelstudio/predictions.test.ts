@@ -126,6 +126,10 @@ test('modelVersion picks that model’s prediction; tasks without one have no ro
     warnings.some((w) => /\[0\]: 2 predictions; predictions\[1\] is read/.test(w)),
     warnings.join(),
   );
+  const none: string[] = [];
+  const nothing = await labelstudio.read(nodeFiles, file, { modelVersion: 'v9', warn: (m) => none.push(m) });
+  assert.equal(nothing.annotations.length, 0);
+  assert.ok(none.includes('labelstudio: no prediction has model_version "v9"'), none.join());
 });
 
 test('a region with no score of its own or its prediction’s is read with score 1, with a warning', async () => {
