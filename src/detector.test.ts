@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Detections } from './core/detections.js';
@@ -9,6 +8,7 @@ import { type Detector, loadDetector, stackFeeds } from './detector.js';
 import type { Prepared } from './families/family.js';
 import { humanModel, photo } from './families/testing/photos.js';
 import { decodeImage } from './io/decode-image.js';
+import { tempFilePath } from './io/temp-dirs.test.util.js';
 import { tfjsWasm } from './runtime/tfjs.js';
 
 let detector: Detector;
@@ -83,7 +83,7 @@ test('raw pixels whose size does not match width × height × channels are refus
 });
 
 test('an unreadable image is refused, naming the file', async () => {
-  const path = join(tmpdir(), `detkit-broken-${process.pid}.jpg`);
+  const path = tempFilePath('broken.jpg');
   writeFileSync(path, 'not a jpeg');
   await assert.rejects(detector.detect(path), (e: unknown) => {
     assert.ok(e instanceof DetkitError);

@@ -1,8 +1,8 @@
 /** Running the built CLI as a user runs it, on the shipped sample (shared by the end-to-end tests). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../io/temp-dirs.test.util.js';
 
 const main = join(process.cwd(), 'dist/cli/detkit.js');
 export const sampleDir = join(process.cwd(), 'samples/coco-sample');
@@ -14,4 +14,4 @@ export function detkit(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export const scratchIn = (prefix: string) => () => mkdtempSync(join(tmpdir(), prefix));
+export const scratchIn = (prefix: string) => () => tempDir(prefix);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { nodeFiles } from '../io/node-files.js';
+import { tempDir } from '../io/temp-dirs.test.util.js';
 import { imageSizeFromHeader, readImageSize } from './image-size.js';
 
 const blank = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: '#808080' } });
@@ -45,7 +45,7 @@ test('a JPEG whose frame header lies past the first block asks for more bytes', 
     .withMetadata({ exif: { IFD0: { ImageDescription: exif.toString() } } })
     .toBuffer();
   assert.equal(imageSizeFromHeader(new Uint8Array(bytes).subarray(0, 4096)), 'need-more');
-  const dir = mkdtempSync(join(tmpdir(), 'detkit-'));
+  const dir = tempDir('detkit-');
   writeFileSync(join(dir, 'big-exif.jpg'), bytes);
   assert.deepEqual(await readImageSize(nodeFiles, join(dir, 'big-exif.jpg')), {
     width: 50,
@@ -55,7 +55,7 @@ test('a JPEG whose frame header lies past the first block asks for more bytes', 
 });
 
 test('an unknown or truncated file is an error naming it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'detkit-'));
+  const dir = tempDir('detkit-');
   writeFileSync(join(dir, 'notes.jpg'), 'hello');
   await assert.rejects(readImageSize(nodeFiles, join(dir, 'notes.jpg')), /notes\.jpg: not an image detkit can size/);
   const png = await blank(10, 10).png().toBuffer();

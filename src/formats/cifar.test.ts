@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -8,8 +7,9 @@ import { nodeFiles } from '../io/node-files.js';
 import { cifar10 } from './cifar.js';
 import { detectFormat } from './registry.js';
 import './index.js';
+import { tempDir } from '../io/temp-dirs.test.util.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'detkit-cifar-'));
+const tmp = () => tempDir('detkit-cifar-');
 const RECORD = 3073;
 
 /** Channel value of pixel p (= y·32 + x) of record k: R, G and B planes all differ. */

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
 import { MemoryFiles } from '../core/memory-files.js';
 import { nodeFiles } from '../io/node-files.js';
+import { tempDir } from '../io/temp-dirs.test.util.js';
 import { coco } from './coco.js';
 import { parseCoco } from './coco-read.js';
 
 const fixtures = join(process.cwd(), 'src/formats/fixtures/coco');
 const instancesPath = join(fixtures, 'instances.json');
 const resultsPath = join(fixtures, 'results.json');
-const scratch = () => mkdtempSync(join(tmpdir(), 'detkit-coco-'));
+const scratch = () => tempDir('detkit-coco-');
 
 function readError(text: string, file = 'bad.json'): DetkitError {
   try {

@@ -4,15 +4,15 @@
  * sharp, and byte-for-byte tree comparison against golden output.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
+import { tempDir as newTempDir } from '../io/temp-dirs.test.util.js';
 
 export const FIXTURES = resolve(process.cwd(), 'src/formats/fixtures');
 
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'detkit-formats-'));
+  return newTempDir('detkit-formats-');
 }
 
 /** Writes a grey image of the given size, encoded by its extension (.png, else JPEG). */

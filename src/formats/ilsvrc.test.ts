@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -8,8 +7,9 @@ import { nodeFiles } from '../io/node-files.js';
 import { ilsvrc, parseIlsvrcXml } from './ilsvrc.js';
 import { detectFormat } from './registry.js';
 import './index.js';
+import { tempDir } from '../io/temp-dirs.test.util.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'detkit-ilsvrc-'));
+const tmp = () => tempDir('detkit-ilsvrc-');
 
 function put(path: string, content: string | Uint8Array) {
   mkdirSync(dirname(path), { recursive: true });

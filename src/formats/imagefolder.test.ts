@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -10,8 +9,9 @@ import { imagefolder } from './imagefolder.js';
 import { lossReport } from './loss.js';
 import { detectFormats } from './registry.js';
 import './index.js';
+import { tempDir } from '../io/temp-dirs.test.util.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'detkit-imagefolder-'));
+const tmp = () => tempDir('detkit-imagefolder-');
 
 async function image(path: string, width: number, height: number, kind: 'png' | 'jpeg' = 'png') {
   mkdirSync(join(path, '..'), { recursive: true });

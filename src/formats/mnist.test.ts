@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'fflate';
@@ -13,8 +12,9 @@ import { lossReport } from './loss.js';
 import { mnist } from './mnist.js';
 import { detectFormat } from './registry.js';
 import './index.js';
+import { tempDir } from '../io/temp-dirs.test.util.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'detkit-mnist-'));
+const tmp = () => tempDir('detkit-mnist-');
 
 /** Pixel (x, y) of image k in the fixtures: distinct per image and position. */
 const pixel = (k: number, x: number, y: number) => (k * 50 + y * 28 + x) & 255;

@@ -60,16 +60,88 @@ function keyLine(text: string, key: string): number | undefined {
   return k < 0 ? undefined : k + 1;
 }
 
+/** Class indices beyond this are a typo, not a class list (and would not fit an array). */
+const MAX_CLASSES = 1 << 24;
+
+/**
+ * The data.yaml's top-level mapping. Whatever the yaml library reports — errors, and warnings
+ * too (an unresolved `!!python/tuple` tag, a `%YAML 1.3` directive), which it would otherwise
+ * print and then read the value some other way — is a DetkitError at the line it names.
+ */
+async function parseYamlMapping(text: string, file: string): Promise<Record<string, unknown>> {
+  // Loaded on first need: only YOLO reads parse YAML, and loading it costs start-up time.
+  const YAML = (await import('yaml')).default;
+  const message = (e: Error) => e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  // 'error', not 'silent' (which also drops the several-documents error): warnings are not
+  // printed, each becomes an error below.
+  const doc = YAML.parseDocument(text, { prettyErrors: true, logLevel: 'error' });
+  const [error] = doc.errors;
+  if (error) throw new DetkitError(`invalid YAML: ${message(error)}`, { file, line: error.linePos?.[0]?.line });
+  const [warning] = doc.warnings;
+  if (warning) {
+    throw new DetkitError(`YAML the parser warns about: ${message(warning)}`, {
+      file,
+      line: warning.linePos?.[0]?.line,
+    });
+  }
+  let complexKey: number | undefined;
+  YAML.visit(doc, {
+    Pair(_, pair) {
+      if (YAML.isCollection(pair.key)) {
+        complexKey = pair.key.range?.[0] ?? 0;
+        return YAML.visit.BREAK;
+      }
+    },
+  });
+  if (complexKey !== undefined) {
+    throw new DetkitError('invalid YAML: a mapping key is a list or mapping, not a name', {
+      file,
+      line: text.slice(0, complexKey).split('\n').length,
+    });
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // Alias expansion past the limit ("billion laughs") throws from toJS, without a position.
+    throw new DetkitError(`invalid YAML: ${message(e as Error)}`, { file });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new DetkitError('a YOLO data.yaml must be a mapping with "names" and split entries', {
+      file,
+      line: value === null || value === undefined ? undefined : contentLine(text),
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Line of the document's first content (skipping blank lines, comments and directives). */
+function contentLine(text: string): number {
+  const lines = text.split('\n');
+  const k = lines.findIndex((l) => l.trim() !== '' && !/^\s*#/.test(l) && !/^(%|---\s*$)/.test(l));
+  return k < 0 ? 1 : k + 1;
+}
+
 function parseNames(value: unknown, file: string, line?: number): string[] {
   if (value === undefined || value === null) {
     throw new DetkitError('no "names": the class names are needed to read YOLO labels', { file, field: 'names' });
   }
-  if (Array.isArray(value)) return value.map((n) => String(n));
-  if (typeof value === 'object') {
+  if (Array.isArray(value)) {
+    return value.map((n, k) => {
+      if (typeof n === 'string' || typeof n === 'number') return String(n);
+      throw new DetkitError(`class ${k} has no name (${JSON.stringify(n) ?? typeof n})`, {
+        file,
+        line,
+        field: `names[${k}]`,
+      });
+    });
+  }
+  // Plain mappings only: a `!!set` or `!!binary` value is an object too, of no names.
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const names: string[] = [];
     for (const [key, name] of Object.entries(value as Record<string, unknown>)) {
       const k = Number(key);
-      if (!Number.isInteger(k) || k < 0) {
+      if (!Number.isInteger(k) || k < 0 || k >= MAX_CLASSES) {
         throw new DetkitError(`class index "${key}" is not a non-negative integer`, {
           file,
           line,
@@ -94,23 +166,11 @@ function parseNames(value: unknown, file: string, line?: number): string[] {
 
 /** Parses `text` (the content of `file`) into a config; paths resolve against the yaml's folder. */
 export async function parseDataYaml(text: string, file: string, taskOption?: unknown): Promise<YoloConfig> {
-  // Loaded on first need: only YOLO reads parse YAML, and loading it costs start-up time.
-  const YAML = (await import('yaml')).default;
-  let doc: unknown;
-  try {
-    doc = YAML.parse(text);
-  } catch (e) {
-    const err = e as Error & { linePos?: { line: number }[] };
-    throw new DetkitError(`invalid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, {
-      file,
-      line: err.linePos?.[0]?.line,
-    });
-  }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new DetkitError('a YOLO data.yaml must be a mapping with "names" and split entries', { file });
-  }
-  const data = doc as Record<string, unknown>;
+  const data = await parseYamlMapping(text, file);
   const here = dirname(file);
+  if (data.path !== undefined && data.path !== null && typeof data.path !== 'string') {
+    throw new DetkitError('"path" must be a folder path', { file, line: keyLine(text, 'path'), field: 'path' });
+  }
   const root =
     typeof data.path === 'string' && data.path !== ''
       ? isAbsolutePath(data.path)
@@ -133,10 +193,19 @@ export async function parseDataYaml(text: string, file: string, taskOption?: unk
     });
     splits.push({ split, sources });
   }
+  const names = parseNames(data.names, file, keyLine(text, 'names'));
+  // Ultralytics refuses an `nc` that disagrees with `names`; reading on would guess which is right.
+  if (data.nc !== undefined && data.nc !== null && data.nc !== names.length) {
+    throw new DetkitError(`"nc" is ${JSON.stringify(data.nc)} but "names" lists ${names.length} classes`, {
+      file,
+      line: keyLine(text, 'nc'),
+      field: 'nc',
+    });
+  }
   return {
     yamlFile: file,
     root,
-    names: parseNames(data.names, file, keyLine(text, 'names')),
+    names,
     splits,
     task:
       parseTask(taskOption, {}) ??

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Dataset } from '../core/dataset.js';
 import { nodeFiles } from '../io/node-files.js';
+import { tempDir } from '../io/temp-dirs.test.util.js';
 import { fixDataset, validateDataset } from './validate.js';
 
 /** A PNG signature and IHDR: all `readImageSize` reads. */
@@ -83,7 +83,7 @@ test('problems name the source record the reader traced', async () => {
 });
 
 test('image files: missing ones and sizes disagreeing with the header', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'detkit-validate-'));
+  const root = tempDir('detkit-validate-');
   writeFileSync(join(root, 'a.png'), pngHeader(100, 60));
   const d = dataset();
   d.addImage({ id: 2, file: 'gone.png', width: 10, height: 10 });
@@ -102,7 +102,7 @@ test('without an image root, image files are not checked', async () => {
 });
 
 test('the fix takes sizes from headers, clips boxes and drops what cannot be repaired', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'detkit-validate-'));
+  const root = tempDir('detkit-validate-');
   writeFileSync(join(root, 'a.png'), pngHeader(100, 60));
   const d = dataset();
   d.annotations.addBox(1, 1, 10, 10, 20, 20, Number.NaN, 1);

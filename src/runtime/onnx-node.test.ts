@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DetkitError } from '../core/errors.js';
+import { tempFilePath } from '../io/temp-dirs.test.util.js';
 import { loadSession, runtimeForFile } from './load.js';
 import { bytesReader, readOnnxMetadata } from './onnx-metadata.js';
 import { createOnnxNodeSession } from './onnx-node.js';
@@ -57,7 +57,7 @@ test('run can fetch only some outputs', async () => {
 });
 
 test('a file that is not ONNX is refused, naming the file', async () => {
-  const path = join(tmpdir(), `detkit-not-a-model-${process.pid}.onnx`);
+  const path = tempFilePath('not-a-model.onnx');
   writeFileSync(path, 'this is text, not a protobuf model\n');
   await assert.rejects(createOnnxNodeSession(path), (e: unknown) => {
     assert.ok(e instanceof DetkitError);

@@ -1,7 +1,7 @@
 /** Test helpers: photos, fixture models and a temporary model repository. */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../io/temp-dirs.test.util.js';
 
 export const photoBytes = (name: string) => readFileSync(join(process.cwd(), 'test-data', 'photos', name));
 export const fixtureModel = (name: string) => join(process.cwd(), 'src', 'families', 'fixtures', name);
@@ -10,7 +10,7 @@ export const fixtureModel = (name: string) => join(process.cwd(), 'src', 'famili
 export function tempRepository(
   models: Record<string, { fixture: string; versions: string[]; config?: string }>,
 ): string {
-  const root = mkdtempSync(join(tmpdir(), 'detkit-repo-'));
+  const root = tempDir('detkit-repo-');
   for (const [name, m] of Object.entries(models)) {
     for (const v of m.versions) addVersion(root, name, v, m.fixture);
     if (m.config !== undefined) writeConfig(root, name, m.config);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { EvalMetric } from '../eval-extras.js';
-import { type CommonOptions, printJson, say, table } from '../output.js';
+import { type CommonOptions, printJson, say, table, warn } from '../output.js';
 
 interface EvalOptions extends CommonOptions {
   gt: string;
@@ -40,7 +40,7 @@ export function registerEval(program: Command): void {
     )
     .requiredOption(
       '--pred <file>',
-      'predictions: COCO results JSON [{image_id, category_id, bbox | segmentation, score}]; for cls [{image_id, category_id, score}] or [{image_id, scores}]',
+      'predictions: COCO results JSON [{image_id, category_id, bbox | segmentation, score}], or a Label Studio export with predictions (images matched by file name, classes by name); for cls [{image_id, category_id, score}] or [{image_id, scores}]',
     )
     .option('--metric <metric>', 'coco, voc07 (11-point), voc12 (all-point) or cls', 'coco')
     .option('--iou-type <type>', 'bbox or segm (coco)', 'bbox')
@@ -51,24 +51,30 @@ export function registerEval(program: Command): void {
     .option('--json', 'machine-readable output: {stats, perClass, f1Optimal, tide, confusion}')
     .action(async (options: EvalOptions) => {
       // Loaded here, not at the top: other commands should not pay for the evaluators.
-      const [{ DetkitError }, { nodeFiles }, coco, extras, analysis, voc, formats] = await Promise.all([
-        import('../../core/errors.js'),
-        import('../../io/node-files.js'),
-        import('../../eval/coco/index.js'),
-        import('../eval-extras.js'),
-        import('../../eval/detection-analysis.js'),
-        import('../../eval/voc.js'),
-        import('../../formats/index.js'),
-      ]);
+      const [{ DetkitError }, { nodeFiles }, coco, extras, analysis, voc, formats, { labelstudio }, align] =
+        await Promise.all([
+          import('../../core/errors.js'),
+          import('../../io/node-files.js'),
+          import('../../eval/coco/index.js'),
+          import('../eval-extras.js'),
+          import('../../eval/detection-analysis.js'),
+          import('../../eval/voc.js'),
+          import('../../formats/index.js'),
+          import('../../formats/labelstudio/index.js'),
+          import('../../eval/align-predictions.js'),
+        ]);
       const metric: EvalMetric = extras.parseMetric(options.metric);
       const iouThreshold = extras.parseThreshold('--iou', options.iou);
       const scoreThreshold = extras.parseThreshold('--score', options.score);
       if (options.iouType !== 'bbox' && options.iouType !== 'segm') {
         throw new DetkitError(`--iou-type must be bbox or segm, got "${options.iouType}"`);
       }
-      const gt = options.gt.toLowerCase().endsWith('.json')
-        ? coco.parseCocoGroundTruth(await nodeFiles.readText(options.gt), options.gt)
-        : await (await formats.detectFormat(nodeFiles, options.gt)).format.read(nodeFiles, options.gt);
+      // A Label Studio export is JSON too: its annotations are the ground truth (and its
+      // predictions, given as --pred, the results).
+      const gt =
+        options.gt.toLowerCase().endsWith('.json') && !(await labelstudio.detect(nodeFiles, options.gt))
+          ? coco.parseCocoGroundTruth(await nodeFiles.readText(options.gt), options.gt)
+          : await (await formats.detectFormat(nodeFiles, options.gt)).format.read(nodeFiles, options.gt);
       const predBytes = await nodeFiles.readBytes(options.pred);
 
       if (metric === 'cls') {
@@ -88,7 +94,14 @@ export function registerEval(program: Command): void {
         return;
       }
 
-      const pred = await coco.loadCocoResults(predBytes, gt, { file: options.pred });
+      // A Label Studio export's predictions are results too, put on the ground truth's ids.
+      const pred = (await labelstudio.detect(nodeFiles, options.pred))
+        ? align.alignPredictions(await labelstudio.read(nodeFiles, options.pred, { predictions: true }), gt, {
+            file: options.pred,
+            iouType: options.iouType as 'bbox' | 'segm',
+            warn,
+          })
+        : await coco.loadCocoResults(predBytes, gt, { file: options.pred });
       const confusion = { iouThreshold, scoreThreshold };
       if (metric === 'voc07' || metric === 'voc12') {
         const vocResult = voc.evaluateVoc(gt, pred, { method: metric });

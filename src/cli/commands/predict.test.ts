@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { humanModel, photo } from '../../families/testing/photos.js';
+import { tempDir } from '../../io/temp-dirs.test.util.js';
 
 const run = promisify(execFile);
 const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const nanodet = humanModel('nanodet.json');
 
 test('predict over files: ids 1..N in sorted path order, official COCO ids, listing beside the results', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'detkit-predict-'));
+  const dir = tempDir('detkit-predict-');
   const out = join(dir, 'results.json');
   const { stdout } = await run('node', [
     main,
@@ -48,7 +48,7 @@ test('predict over files: ids 1..N in sorted path order, official COCO ids, list
 });
 
 test('predict over a COCO dataset: image ids and category ids from the dataset', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'detkit-predict-'));
+  const dir = tempDir('detkit-predict-');
   const dataset = join(dir, 'instances.json');
   writeFileSync(
     dataset,
@@ -114,7 +114,7 @@ test('bench-model reports size, load time, latency and the stage split', async (
 });
 
 test('predict over a folder without images fails, naming the folder', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'detkit-empty-'));
+  const dir = tempDir('detkit-empty-');
   writeFileSync(join(dir, 'notes.txt'), 'no pictures here');
   const failed = await run('node', [main, 'predict', '--model', nanodet, dir, '--out', join(dir, 'r.json')]).then(
     () => undefined,

@@ -12,26 +12,21 @@
  * - `DontCare` regions stay boxes of a category `DontCare` with the attribute `ignore: true`
  *   (not iscrowd: they mark unlabelled areas, not groups of objects). Writing KITTI from a dataset
  *   with crowd boxes writes them as DontCare and reports it.
- * KITTI records no image size: sizes come from the image headers.
+ * KITTI records no image size: sizes come from the image headers. Read and written as streams
+ * too (stream.ts), with the same rows and bytes.
  */
 import { Dataset } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
 import type { FileAccess } from '../../core/files.js';
-import { basename, dirname, extname, isImagePath, joinPath, stem } from '../../core/paths.js';
+import { basename, joinPath, stem } from '../../core/paths.js';
 import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from '../format.js';
 import { copyImage, forEachLimited } from '../images.js';
-import type { LossReport } from '../loss.js';
 import { forEachOrdered } from '../shared/ordered.js';
-import {
-  CategoryNames,
-  fixedOrExact,
-  parseNumber,
-  SIZE_CONCURRENCY,
-  sizeImagesFromHeaders,
-  snap,
-} from '../shared/values.js';
+import { CategoryNames, SIZE_CONCURRENCY, sizeImagesFromHeaders } from '../shared/values.js';
+import { frameImage, frameLines, kittiFrames, kittiRoot, labelFiles, labelPath } from './layout.js';
+import { formatObject, type LineLoss, lineLossReport, readObject } from './lines.js';
+import { canWriteKittiStream, openKittiStreamWriter, readKittiStream } from './stream.js';
 
-const DONT_CARE = 'DontCare';
 const KEPT = [
   'truncated',
   'occluded',
@@ -51,22 +46,6 @@ const capabilities = holds({
   negatives: true,
 });
 
-/** The folder holding `label_2` (and `image_2`): the path, its `training/`, or label_2's parent. */
-async function kittiRoot(files: FileAccess, path: string): Promise<string | null> {
-  const stat = await files.stat(path);
-  if (!stat?.isDirectory) return null;
-  if (basename(path) === 'label_2') return dirname(path);
-  for (const candidate of [path, joinPath(path, 'training')]) {
-    if ((await files.stat(joinPath(candidate, 'label_2')))?.isDirectory) return candidate;
-  }
-  return null;
-}
-
-async function labelFiles(files: FileAccess, root: string): Promise<string[]> {
-  const entries = await files.list(joinPath(root, 'label_2'));
-  return entries.filter((e) => !e.isDirectory && extname(e.name) === '.txt').map((e) => e.name);
-}
-
 async function detect(files: FileAccess, path: string) {
   const root = await kittiRoot(files, path);
   if (!root) return null;
@@ -85,79 +64,25 @@ async function detect(files: FileAccess, path: string) {
 }
 
 async function read(files: FileAccess, path: string, options: ReadOptions = {}): Promise<Dataset> {
-  const root = await kittiRoot(files, path);
-  if (!root) throw new DetkitError('no KITTI label_2 folder here (nor under training/)', { file: path });
-  const imageDir = joinPath(root, 'image_2');
-  if (!(await files.stat(imageDir))?.isDirectory) {
-    throw new DetkitError('no image_2 folder beside label_2: KITTI labels carry no image size', { file: root });
-  }
-  const imageByStem = new Map<string, string>();
-  for (const e of await files.list(imageDir))
-    if (!e.isDirectory && isImagePath(e.name)) imageByStem.set(stem(e.name), e.name);
-
+  const frames = await kittiFrames(files, path);
   const dataset = new Dataset();
-  dataset.info = { sourceFormat: 'kitti', imageRoot: imageDir };
+  dataset.info = { sourceFormat: 'kitti', imageRoot: frames.imageDir };
   const names = new CategoryNames(dataset);
-  const labels = await labelFiles(files, root);
+  const categoryOf = (type: string) => names.id(type);
+  const { labels } = frames;
   // A label file is one frame (a few hundred bytes): read whole and split, since setting up a
   // line stream costs ~14× the read itself (measured: 5000 files, 9.4 s streamed vs 0.7 s).
-  const lines = async (name: string) => (await files.readText(joinPath(root, 'label_2', name))).split(/\r?\n/);
-  await forEachOrdered(labels, SIZE_CONCURRENCY, lines, (objects, name, k) => {
-    const file = joinPath(root, 'label_2', name);
-    const imageFile = imageByStem.get(stem(name));
-    if (!imageFile) throw new DetkitError(`no image ${stem(name)}.png in ${imageDir}`, { file });
-    const image = dataset.addImage({ id: k + 1, file: imageFile, width: 0, height: 0 });
+  const load = (name: string) => frameLines(files, frames, name);
+  await forEachOrdered(labels, SIZE_CONCURRENCY, load, (objects, name, k) => {
+    const file = labelPath(frames, name);
+    const image = dataset.addImage({ id: k + 1, file: frameImage(frames, name), width: 0, height: 0 });
     objects.forEach((text, i) => {
-      if (text.trim() !== '') readObject(dataset, names, image.id, text, { file, line: i + 1 });
+      if (text.trim() !== '') readObject(dataset.annotations, categoryOf, image.id, text, { file, line: i + 1 });
     });
     options.progress?.(k + 1, labels.length);
   });
   await sizeImagesFromHeaders(dataset, dataset.images, files);
   return dataset;
-}
-
-function readObject(
-  dataset: Dataset,
-  names: CategoryNames,
-  imageId: number,
-  text: string,
-  where: { file: string; line: number },
-): void {
-  const f = text.trim().split(/\s+/);
-  if (f.length !== 15 && f.length !== 16) {
-    throw new DetkitError(`expected 15 fields (16 with a score), found ${f.length}`, where);
-  }
-  const [type] = f;
-  const n = (k: number, field: string) => parseNumber(f[k], where, field);
-  const truncation = n(1, 'truncated');
-  const occlusion = n(2, 'occluded');
-  const [left, top, right, bottom] = [n(4, 'left'), n(5, 'top'), n(6, 'right'), n(7, 'bottom')];
-  const score = f.length === 16 ? n(15, 'score') : Number.NaN;
-  const t = dataset.annotations;
-  const row = t.addBox(imageId, names.id(type), left, top, snap(right - left), snap(bottom - top), score);
-  if (truncation > 0) t.setFlag(row, 'truncated', true);
-  if (occlusion > 0) t.setFlag(row, 'occluded', true);
-  const attrs: Record<string, unknown> = {
-    truncation,
-    occlusion,
-    alpha: n(3, 'alpha'),
-    dimensions: [n(8, 'h'), n(9, 'w'), n(10, 'l')],
-    location: [n(11, 'x'), n(12, 'y'), n(13, 'z')],
-    rotation_y: n(14, 'rotation_y'),
-  };
-  if (type === DONT_CARE) attrs.ignore = true;
-  t.attributes.set(row, attrs);
-}
-
-/** The devkit writes 2 decimals, and integers for its "unknown" sentinels (−1, −10, −1000). */
-function value(v: number, sentinel: number): string {
-  return v === sentinel ? String(v) : fixedOrExact(v, 2);
-}
-
-function numbers(value: unknown, length: number): number[] | undefined {
-  return Array.isArray(value) && value.length === length && value.every((v) => typeof v === 'number')
-    ? value
-    : undefined;
 }
 
 async function write(
@@ -172,9 +97,7 @@ async function write(
   const t = dataset.annotations;
   const { offsets, order } = dataset.rowsByImage();
   const written: string[] = [];
-  const loss: LossReport = [];
-  let crowd = 0;
-  let renamed = 0;
+  const loss: LineLoss = { crowd: 0, renamed: 0 };
   const stems = new Set<string>();
   let done = 0;
   await forEachLimited(dataset.images, SIZE_CONCURRENCY, async (image, k) => {
@@ -185,36 +108,10 @@ async function write(
       });
     }
     stems.add(frame);
-    const lines: string[] = [];
-    for (const row of order.subarray(offsets[k], offsets[k + 1])) {
-      const a = t.attributes.get(row) ?? {};
-      let type = names.get(t.categoryIds[row]) ?? String(t.categoryIds[row]);
-      if (/\s/.test(type)) {
-        type = type.replace(/\s+/g, '_');
-        renamed++;
-      }
-      if (t.isCrowd(row)) {
-        type = DONT_CARE;
-        crowd++;
-      }
-      const truncation = typeof a.truncation === 'number' ? a.truncation : t.flag(row, 'truncated') ? 1 : 0;
-      const occlusion = typeof a.occlusion === 'number' ? a.occlusion : t.flag(row, 'occluded') ? 1 : 0;
-      const [x, y, w, h] = t.bbox(row);
-      const fields = [
-        type,
-        value(truncation, -1),
-        String(occlusion),
-        value(typeof a.alpha === 'number' ? a.alpha : -10, -10),
-        ...[x, y, x + w, y + h].map((v) => fixedOrExact(v, 2)),
-        ...(numbers(a.dimensions, 3) ?? [-1, -1, -1]).map((v) => value(v, -1)),
-        ...(numbers(a.location, 3) ?? [-1000, -1000, -1000]).map((v) => value(v, -1000)),
-        value(typeof a.rotation_y === 'number' ? a.rotation_y : -10, -10),
-      ];
-      if (t.hasScore(row)) fields.push(fixedOrExact(t.scores[row], 2));
-      lines.push(fields.join(' '));
-    }
+    let text = '';
+    for (const row of order.subarray(offsets[k], offsets[k + 1])) text += `${formatObject(t, row, names, loss)}\n`;
     const file = joinPath(labelDir, `${frame}.txt`);
-    await files.writeText(file, lines.map((l) => `${l}\n`).join(''));
+    await files.writeText(file, text);
     written.push(file);
     options.progress?.(++done, dataset.images.length);
   });
@@ -225,11 +122,7 @@ async function write(
       written.push(target);
     });
   }
-  if (crowd) loss.push({ what: 'crowd', count: crowd, message: 'crowd boxes (written as DontCare regions)' });
-  if (renamed) {
-    loss.push({ what: 'category-names', count: renamed, message: 'spaces in category names (written as "_")' });
-  }
-  return { files: written.sort(), loss };
+  return { files: written.sort(), loss: lineLossReport(loss) };
 }
 
 export const kitti: DatasetFormat = {
@@ -239,4 +132,7 @@ export const kitti: DatasetFormat = {
   detect,
   read,
   write,
+  readStream: readKittiStream,
+  canWriteStream: canWriteKittiStream,
+  openStreamWriter: openKittiStreamWriter,
 };

@@ -7,7 +7,13 @@
  *   (value.x, value.y). detkit keeps the axis-aligned extent as the box, and `rotation` plus
  *   `unrotated_box` (about the centre, shared with CVAT; see shared/values.ts) as attributes, so
  *   Label Studio → Label Studio writes the same rectangle back.
- * - The first annotation of a task that was not cancelled is read; predictions are not.
+ * - The first annotation of a task that was not cancelled is read. Predictions
+ *   (`predictions: [{model_version, score, result}]`) are read instead — as scored annotations,
+ *   so `detkit eval --pred` takes them — with the `predictions: true` read option, or when no
+ *   task has an annotation but some have predictions. A region's score is its own `score`, else
+ *   the prediction's; `modelVersion` picks among several predictions (else the first).
+ * - Writing: unscored rows go to `annotations`, scored rows to `predictions` (with `score` on
+ *   each region, and the `model_version` / prediction `score` read, kept in the image's extra).
  * - `data.image` (`/data/upload/3/abc.jpg`, `/data/local-files/?d=dir/a.jpg`, URLs) gives the
  *   image file; the original value is kept in the image's `extra.url` and written back.
  */
@@ -18,24 +24,13 @@ import { basename, dirname, extname, joinPath } from '../../core/paths.js';
 import { type DatasetFormat, holds, type ReadOptions, type WriteOptions, type WriteResult } from '../format.js';
 import { imagePath } from '../images.js';
 import type { LossReport } from '../loss.js';
-import {
-  CategoryNames,
-  jsonNumber,
-  jsonRootLine,
-  parseJson,
-  polygonExtent,
-  rotatedExtent,
-  rotatePoint,
-  sizeImagesFromHeaders,
-  snap,
-} from '../shared/values.js';
-
-type Json = Record<string, unknown>;
-type Box = [number, number, number, number];
+import { CategoryNames, jsonNumber, jsonRootLine, parseJson, sizeImagesFromHeaders } from '../shared/values.js';
+import { type Json, type ResultLoss, readResult, writeResult } from './results.js';
 
 const capabilities = holds({
   boxes: true,
   polygons: true,
+  scores: true,
   attributes: ['rotation', 'unrotated_box'],
   negatives: true,
   imageIds: true,
@@ -85,6 +80,16 @@ export function imageFileOf(url: string): string {
   return url;
 }
 
+/**
+ * Whether the tasks' predictions are read rather than their annotations: as `option` says, else
+ * when no task has an annotation and some have predictions (an export of pre-annotations).
+ */
+function readsPredictions(tasks: Json[], option: unknown): boolean {
+  if (typeof option === 'boolean') return option;
+  const has = (task: Json, key: string) => Array.isArray(task?.[key]) && (task[key] as unknown[]).length > 0;
+  return !tasks.some((task) => has(task, 'annotations')) && tasks.some((task) => has(task, 'predictions'));
+}
+
 async function read(files: FileAccess, path: string, options: ReadOptions = {}): Promise<Dataset> {
   const file = await exportFile(files, path, true);
   if (!file) throw new DetkitError('no Label Studio JSON export here', { file: path });
@@ -102,6 +107,11 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
   const warn = options.warn ?? (() => {});
   const usedIds = new Set<number>();
   const skipped = new Map<string, number>();
+  const predictions = readsPredictions(tasks, options.predictions);
+  const modelVersion = typeof options.modelVersion === 'string' ? options.modelVersion : undefined;
+  let unscored = 0;
+  let unread = 0;
+  let picks = 0;
   tasks.forEach((task: Json, k: number) => {
     const record = `[${k}]`;
     const data = task?.data as Json | undefined;
@@ -112,31 +122,58 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
     usedIds.add(id);
     const image: ImageRecord = dataset.addImage({ id, file: imageFileOf(url), width: 0, height: 0 });
     if (image.file !== url) image.extra = { url };
-    const annotations = (Array.isArray(task.annotations) ? task.annotations : []) as Json[];
-    const chosen = annotations.findIndex((a) => a?.was_cancelled !== true);
+    const key = predictions ? 'predictions' : 'annotations';
+    const list = (Array.isArray(task[key]) ? task[key] : []) as Json[];
+    if (!predictions && Array.isArray(task.predictions) && task.predictions.length > 0) unread++;
+    const chosen = predictions
+      ? list.findIndex((p) => modelVersion === undefined || p?.model_version === modelVersion)
+      : list.findIndex((a) => a?.was_cancelled !== true);
     if (chosen < 0) return;
-    const annotation = annotations[chosen];
-    if (typeof annotation !== 'object' || annotation === null) {
-      const at = `${record}.annotations[${chosen}]`;
-      throw new DetkitError(`an annotation is an object, got ${JSON.stringify(annotation)}`, { file, record: at });
+    picks++;
+    const at = `${record}.${key}[${chosen}]`;
+    const picked = list[chosen];
+    if (typeof picked !== 'object' || picked === null) {
+      const what = predictions ? 'a prediction' : 'an annotation';
+      throw new DetkitError(`${what} is an object, got ${JSON.stringify(picked)}`, { file, record: at });
     }
-    if (annotations.length > 1) {
-      warn(`${file} ${record}: ${annotations.length} annotations; annotations[${chosen}] is read`);
+    if (list.length > 1) warn(`${file} ${record}: ${list.length} ${key}; ${key}[${chosen}] is read`);
+    let score = Number.NaN;
+    if (predictions) {
+      if (picked.model_version !== undefined) image.extra = { ...image.extra, model_version: picked.model_version };
+      if (picked.score !== undefined && picked.score !== null) {
+        score = jsonNumber(picked.score, { file, record: at }, 'score');
+        image.extra = { ...image.extra, prediction_score: score };
+      }
     }
-    const results = annotation.result;
-    if (!Array.isArray(results)) {
-      throw new DetkitError('"result" is not a list', { file, record: `${record}.annotations[${chosen}].result` });
-    }
+    const results = picked.result;
+    if (!Array.isArray(results)) throw new DetkitError('"result" is not a list', { file, record: `${at}.result` });
     results.forEach((r: Json, j: number) => {
-      const at = `${record}.annotations[${chosen}].result[${j}]`;
+      const where = { file, record: `${at}.result[${j}]` };
       const type = String(r?.type);
       if (type !== 'rectanglelabels' && type !== 'polygonlabels') {
         skipped.set(type, (skipped.get(type) ?? 0) + 1);
         return;
       }
-      readResult(dataset, names, image, r, type, { file, record: at });
+      let regionScore = Number.NaN;
+      if (predictions) {
+        regionScore = r.score === undefined || r.score === null ? score : jsonNumber(r.score, where, 'score');
+        if (Number.isNaN(regionScore)) {
+          unscored++;
+          regionScore = 1;
+        }
+      }
+      readResult(dataset, names, image, r, type, where, regionScore);
     });
   });
+  if (modelVersion !== undefined && picks === 0) warn(`labelstudio: no prediction has model_version "${modelVersion}"`);
+  if (unscored)
+    warn(
+      `labelstudio: ${unscored} predicted regions have no score (neither theirs nor their prediction's); read with score 1`,
+    );
+  if (unread)
+    warn(
+      `labelstudio: the predictions of ${unread} tasks were not read (the read option predictions: true reads them instead of annotations)`,
+    );
   for (const [type, count] of skipped) warn(`labelstudio: ${count} "${type}" results skipped`);
   // Results carry the image size; images without results are sized from their files when present.
   const unsized = [];
@@ -149,157 +186,78 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
   return dataset;
 }
 
-function readResult(
-  dataset: Dataset,
-  names: CategoryNames,
-  image: ImageRecord,
-  r: Json,
-  type: 'rectanglelabels' | 'polygonlabels',
-  where: { file: string; record: string },
-): void {
-  const value = r.value as Json | undefined;
-  if (!value || typeof value !== 'object') throw new DetkitError('missing value', where);
-  const W = jsonNumber(r.original_width, where, 'original_width');
-  const H = jsonNumber(r.original_height, where, 'original_height');
-  image.width = W;
-  image.height = H;
-  const labels = value[type];
-  if (!Array.isArray(labels) || typeof labels[0] !== 'string') {
-    throw new DetkitError('missing label', { ...where, field: `value.${type}` });
-  }
-  const categoryId = names.id(labels[0]);
-  const num = (key: string) => jsonNumber(value[key], where, `value.${key}`);
-  const t = dataset.annotations;
-  if (type === 'polygonlabels') {
-    if (!Array.isArray(value.points)) throw new DetkitError('missing points', { ...where, field: 'value.points' });
-    const flat: number[] = [];
-    value.points.forEach((p: unknown, i: number) => {
-      const field = { ...where, field: `value.points[${i}]` };
-      if (!Array.isArray(p) || p.length !== 2) throw new DetkitError('a point is [x, y]', field);
-      flat.push(snap((jsonNumber(p[0], field) / 100) * W), snap((jsonNumber(p[1], field) / 100) * H));
-    });
-    const row = t.addBox(image.id, categoryId, ...polygonExtent([flat]));
-    t.segmentations.set(row, [flat]);
-    return;
-  }
-  const box: Box = [
-    snap((num('x') / 100) * W),
-    snap((num('y') / 100) * H),
-    snap((num('width') / 100) * W),
-    snap((num('height') / 100) * H),
-  ];
-  const rotation = value.rotation === undefined ? 0 : num('rotation');
-  if (rotation === 0) {
-    t.addBox(image.id, categoryId, ...box);
-    return;
-  }
-  const row = t.addBox(image.id, categoryId, ...rotatedExtent(box, rotation, box[0], box[1]));
-  t.attributes.set(row, { rotation, unrotated_box: aboutCentre(box, rotation) });
-}
-
-/** Top-left-pivot rotation → the same rectangle as a box rotated about its centre. */
-function aboutCentre([x, y, w, h]: Box, degrees: number): Box {
-  const [cx, cy] = rotatePoint(x + w / 2, y + h / 2, x, y, degrees);
-  return [snap(cx - w / 2), snap(cy - h / 2), w, h];
-}
-
-/** The inverse: the top-left corner Label Studio rotates about. */
-function aboutTopLeft([x, y, w, h]: Box, degrees: number): Box {
-  const [cx, cy] = [x + w / 2, y + h / 2];
-  const [dx, dy] = rotatePoint(w / 2, h / 2, 0, 0, degrees);
-  return [snap(cx - dx), snap(cy - dy), w, h];
-}
-
-const pct = (v: number, size: number) => snap((v / size) * 100);
-
 async function write(
   dataset: Dataset,
   files: FileAccess,
   path: string,
-  _options: WriteOptions = {},
+  options: WriteOptions = {},
 ): Promise<WriteResult> {
   const file = extname(path) === '.json' ? path : joinPath(path, 'labelstudio.json');
   const names = new Map(dataset.categories.map((c) => [c.id, c.name]));
   const t = dataset.annotations;
   const { offsets, order } = dataset.rowsByImage();
-  let unrotatedCount = 0;
-  let extraRings = 0;
+  const loss: ResultLoss = { unrotated: 0, extraRings: 0 };
+  let scored = 0;
+  for (let row = 0; row < t.length; row++) if (t.hasScore(row)) scored++;
+  // Annotations unless every row is a prediction; predictions when any is (every task gets one,
+  // empty when the model found nothing there: that is a result too).
+  const withAnnotations = scored < t.length || t.length === 0;
+  const modelVersion = typeof options.modelVersion === 'string' ? options.modelVersion : undefined;
   const tasks = dataset.images.map((image, k) => {
-    const W = image.width;
-    const H = image.height;
-    const result = Array.from(order.subarray(offsets[k], offsets[k + 1]), (row) => {
-      const label = names.get(t.categoryIds[row]) ?? String(t.categoryIds[row]);
-      const id = String(t.ids[row]);
-      const seg = t.segmentations.get(row);
-      if (Array.isArray(seg) && seg.length > 0) {
-        extraRings += seg.length - 1;
-        const points: number[][] = [];
-        for (let i = 0; i + 1 < seg[0].length; i += 2) points.push([pct(seg[0][i], W), pct(seg[0][i + 1], H)]);
-        const value = { points, closed: true, polygonlabels: [label] };
-        const type = 'polygonlabels';
-        return {
-          id,
-          from_name: 'polygon',
-          to_name: 'image',
-          type,
-          original_width: W,
-          original_height: H,
-          image_rotation: 0,
-          value,
-        };
-      }
-      let box: Box = t.bbox(row);
-      let rotation = 0;
-      const a = t.attributes.get(row);
-      if (a && typeof a.rotation === 'number' && Array.isArray(a.unrotated_box)) {
-        const centred = a.unrotated_box as Box;
-        const extent = rotatedExtent(centred, a.rotation, centred[0] + centred[2] / 2, centred[1] + centred[3] / 2);
-        if (extent.every((v, i) => Math.abs(v - box[i]) <= 1e-6 * Math.max(1, Math.abs(v)))) {
-          box = aboutTopLeft(centred, a.rotation);
-          rotation = a.rotation;
-        } else unrotatedCount++;
-      }
-      const value = {
-        x: pct(box[0], W),
-        y: pct(box[1], H),
-        width: pct(box[2], W),
-        height: pct(box[3], H),
-        rotation,
-        rectanglelabels: [label],
-      };
-      const type = 'rectanglelabels';
-      return {
-        id,
-        from_name: 'label',
-        to_name: 'image',
-        type,
-        original_width: W,
-        original_height: H,
-        image_rotation: 0,
-        value,
-      };
-    });
+    const rows = order.subarray(offsets[k], offsets[k + 1]);
+    const region = (row: number) => writeResult(t, row, names, image.width, image.height, loss);
     const url = typeof image.extra?.url === 'string' ? image.extra.url : image.file;
-    return { id: image.id, data: { image: url }, annotations: [{ id: k + 1, result }] };
+    const task: Json = { id: image.id, data: { image: url } };
+    if (withAnnotations) {
+      task.annotations = [
+        {
+          id: k + 1,
+          result: Array.from(
+            rows.filter((r) => !t.hasScore(r)),
+            region,
+          ),
+        },
+      ];
+    }
+    if (scored > 0) {
+      const version = image.extra?.model_version ?? modelVersion;
+      const score = image.extra?.prediction_score;
+      task.predictions = [
+        {
+          ...(version === undefined ? {} : { model_version: version }),
+          ...(typeof score === 'number' ? { score } : {}),
+          result: Array.from(
+            rows.filter((r) => t.hasScore(r)),
+            region,
+          ),
+        },
+      ];
+    }
+    return task;
   });
   await files.writeText(file, `${JSON.stringify(tasks, null, 2)}\n`);
-  const loss: LossReport = [];
-  if (unrotatedCount) {
-    loss.push({
+  const report: LossReport = [];
+  if (loss.unrotated) {
+    report.push({
       what: 'rotation',
-      count: unrotatedCount,
+      count: loss.unrotated,
       message: 'rotations of boxes changed since they were read (written unrotated)',
     });
   }
-  if (extraRings) {
-    loss.push({ what: 'polygon-parts', count: extraRings, message: 'second and later parts of multi-part polygons' });
+  if (loss.extraRings) {
+    report.push({
+      what: 'polygon-parts',
+      count: loss.extraRings,
+      message: 'second and later parts of multi-part polygons',
+    });
   }
-  return { files: [file], loss };
+  return { files: [file], loss: report };
 }
 
 export const labelstudio: DatasetFormat = {
   name: 'labelstudio',
-  description: 'Label Studio JSON export (rectanglelabels / polygonlabels in percent, rotation kept)',
+  description:
+    'Label Studio JSON export (rectanglelabels / polygonlabels in percent, rotation kept; predictions with scores)',
   capabilities,
   detect,
   read,

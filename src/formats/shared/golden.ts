@@ -1,9 +1,9 @@
 /** Test support for format plugins: fixture paths, scratch folders, golden-file comparison. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DetkitError } from '../../core/errors.js';
+import { tempDir } from '../../io/temp-dirs.test.util.js';
 
 /** A fixture under src/formats/fixtures (tests run from the repo root). */
 export function fixture(...parts: string[]): string {
@@ -11,7 +11,7 @@ export function fixture(...parts: string[]): string {
 }
 
 export function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'detkit-format-'));
+  return tempDir('detkit-format-');
 }
 
 /** A scratch file holding `text`. */

@@ -3,8 +3,8 @@
  * written natively (no TensorFlow). Keys: image/{height,width,filename,source_id,key/sha256,
  * encoded,format}, image/object/bbox/{xmin,xmax,ymin,ymax} (normalised), image/object/class/
  * {text,label} (label 1-based; 0 is the background), image/object/{difficult,truncated,is_crowd,
- * group_of,weight,area}. Shards are `name-00000-of-00010.tfrecord`; the label map is
- * `label_map.pbtxt` beside them.
+ * group_of,weight,area}, image/object/mask (PNG or float masks ↔ COCO RLE, masks.ts). Shards
+ * are `name-00000-of-00010.tfrecord`; the label map is `label_map.pbtxt` beside them.
  */
 import { Dataset, type ImageRecord } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
@@ -18,6 +18,7 @@ import { maskedCrc32c } from './crc32c.js';
 import type { Features, FeatureValue } from './example.js';
 import { frameRecord, readRecords } from './framing.js';
 import { formatLabelMap, type LabelMapItem, parseLabelMap } from './label-map.js';
+import { MASK_KEY, maskFeature, readMasks } from './masks.js';
 
 const SHARD = /^(.*)-(\d{5})-of-(\d{5})(\.[^/]*)?$/;
 const RECORD_FILE = /\.(tfrecords?|record)(-\d{5}-of-\d{5})?$|-\d{5}-of-\d{5}$/i;
@@ -26,6 +27,7 @@ const td = new TextDecoder();
 
 const capabilities = holds({
   boxes: true,
+  rle: true,
   crowd: true,
   attributes: ['difficult', 'truncated', 'group_of', 'weight'],
   negatives: true,
@@ -138,12 +140,15 @@ async function read(files: FileAccess, path: string, options: ReadOptions = {}):
         continue;
       }
       try {
-        addExample(dataset, f, shardSplit, keepBytes, byId, usedIds, () => {
+        const firstRow = dataset.annotations.length;
+        const image = addExample(dataset, f, shardSplit, keepBytes, byId, usedIds, () => {
           while (usedIds.has(nextId)) nextId++;
           return nextId;
         });
+        const masks = await readMasks(f, dataset.annotations.length - firstRow, image.width, image.height);
+        masks?.forEach((mask, k) => dataset.annotations.segmentations.set(firstRow + k, mask));
       } catch (e) {
-        if (e instanceof DetkitError) throw new DetkitError(e.detail, { file: shard, record: event.index });
+        if (e instanceof DetkitError) throw new DetkitError(e.detail, { ...e.where, file: shard, record: event.index });
         throw e;
       }
     }
@@ -166,7 +171,7 @@ function addExample(
   byId: Map<number, string>,
   usedIds: Set<number>,
   freshId: () => number,
-): void {
+): ImageRecord {
   const encoded = bytes(f, 'image/encoded');
   let width = ints(f, 'image/width')[0] ?? 0;
   let height = ints(f, 'image/height')[0] ?? 0;
@@ -243,6 +248,7 @@ function addExample(
     if (area[k] !== undefined) t.areas[row] = area[k];
     if (weight[k] !== undefined && weight[k] !== 1) t.attributes.set(row, { weight: weight[k] });
   }
+  return image;
 }
 
 async function sha256Hex(data: Uint8Array): Promise<string> {
@@ -297,6 +303,8 @@ async function write(
   });
   const { offsets, order } = dataset.rowsByImage();
   const t = dataset.annotations;
+  const withMasks = t.segmentations.size > 0;
+  const masks = { empty: 0 };
   let boxes = 0;
   for (const [split, imageIndexes] of groups) {
     const base = single ? joinPath(folder, stem(basename(path))) : joinPath(folder, split || 'data');
@@ -351,12 +359,18 @@ async function write(
       });
       if (rows.some((r) => t.hasArea(r)))
         f.set('image/object/area', { kind: 'float', value: col((r) => t.effectiveArea(r)) });
+      if (withMasks) f.set(MASK_KEY, await maskFeature(t, rows, W, H, masks));
       boxes += rows.length;
       await sinks[done % sinks.length].write(frameRecord(encodeExample(f)));
       done++;
       options.progress?.(done, imageIndexes.length);
     }
     await Promise.all(sinks.map((s) => s.close()));
+  }
+  if (masks.empty > 0) {
+    options.warn?.(
+      `${masks.empty} objects without a segmentation got an empty mask (the TF OD API wants one per object)`,
+    );
   }
   if (boxes > 0) {
     loss.push({

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { Dataset } from '../../core/dataset.js';
 import { MemoryFiles } from '../../core/memory-files.js';
 import { nodeFiles } from '../../io/node-files.js';
+import { tempDir } from '../../io/temp-dirs.test.util.js';
 import { crc32c, maskedCrc32c } from './crc32c.js';
 import { decodeExample, encodeExample } from './example.js';
 import { frameRecord, readRecords } from './framing.js';
 import { tfrecord } from './index.js';
 import { formatLabelMap, parseLabelMap } from './label-map.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'detkit-tfrecord-'));
+const tmp = () => tempDir('detkit-tfrecord-');
 
 test('CRC-32C matches the standard check value and TFRecord masking', () => {
   assert.equal(crc32c(new TextEncoder().encode('123456789')), 0xe3069283);
