@@ -35,6 +35,8 @@ const acc = await phase('accumulate', () => accumulate(evaluated));
 const result = await phase('summarize', () => summarizeCoco(acc, gt));
 process.stdout.write(`${images} images, ${dt.annotations.length} detections, AP ${result.stats[0]}\n`);
 for (const [name, wall, cpu] of rows) {
-  process.stdout.write(`${name.padEnd(14)} ${wall.toFixed(0).padStart(6)} ms wall ${cpu.toFixed(0).padStart(6)} ms cpu\n`);
+  process.stdout.write(
+    `${name.padEnd(14)} ${wall.toFixed(0).padStart(6)} ms wall ${cpu.toFixed(0).padStart(6)} ms cpu\n`,
+  );
 }
 process.stdout.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`);

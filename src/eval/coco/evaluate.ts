@@ -5,7 +5,7 @@
  */
 import type { Dataset } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
-import { effectiveRows, groupRows } from './group.js';
+import { effectiveRows, groupRows, IdIndex } from './group.js';
 import { bboxIouInto } from './iou.js';
 import { stableSortDesc } from './numeric.js';
 import type { CocoParams } from './params.js';
@@ -97,10 +97,8 @@ export function resolveParams(gt: Dataset, params: CocoParams): ResolvedParams {
 export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: EvaluateOptions = {}): EvaluatedImages {
   const p = resolveParams(gt, params);
   if (p.iouType === 'segm' && !options.mask) throw new DetkitError('segm evaluation needs the mask API');
-  const imageIndex = new Map<number, number>();
-  p.imgIds.forEach((id, i) => imageIndex.set(id, i));
-  const categoryIndex = new Map<number, number>();
-  p.catIds.forEach((id, k) => categoryIndex.set(id, k));
+  const imageIndex = new IdIndex(p.imgIds);
+  const categoryIndex = new IdIndex(p.catIds);
   const nImg = p.imgIds.length;
   const K = p.useCats ? p.catIds.length : 1;
   const U = K * nImg;

@@ -6,6 +6,7 @@
  */
 import { Dataset, type Segmentation } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
+import { IdIndex } from './group.js';
 import { JsonCursor } from './json-scan.js';
 import { loadMaskApi, type MaskApi } from './segm.js';
 
@@ -112,7 +113,7 @@ export async function loadCocoResults(
   const cur = new JsonCursor(bytes, file);
   if (cur.skipSpace() !== 91) cur.fail('COCO results must be a JSON list of {image_id, category_id, bbox, score}');
   cur.pos++;
-  const images = new Set(gt.images.map((im) => im.id));
+  const images = new IdIndex(gt.images.map((im) => im.id));
   const out = new Dataset(Math.max(16, Math.floor(bytes.length / 64)));
   out.info.sourceFormat = 'coco-results';
   out.categories = gt.categories.map((c) => ({ ...c }));
@@ -173,7 +174,7 @@ export async function loadCocoResults(
       else cur.fail('result has neither a "bbox" nor a "segmentation"');
       if (mode === 'segm' && !mask) mask = await loadMaskApi();
     }
-    if (!images.has(imageId)) {
+    if (images.get(imageId) < 0) {
       cur.fail(
         Number.isNaN(imageId)
           ? 'result has no numeric "image_id"'
