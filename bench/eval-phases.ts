@@ -15,14 +15,14 @@ const i = process.argv.indexOf('--images');
 const images = i >= 0 ? Number(process.argv[i + 1]) : 5000;
 const dir = join(tmpdir(), 'detkit-bench-coco', `seed2017-${images}`);
 
-const rows: [string, number, number][] = [];
+const rows: [string, number, number, number][] = [];
 async function phase<T>(name: string, run: () => T | Promise<T>): Promise<T> {
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   const out = await run();
   const wall = Number(process.hrtime.bigint() - started) / 1e6;
   const used = process.cpuUsage(cpu);
-  rows.push([name, wall, (used.user + used.system) / 1000]);
+  rows.push([name, wall, (used.user + used.system) / 1000, process.memoryUsage().rss / 2 ** 20]);
   return out;
 }
 
@@ -34,9 +34,9 @@ const evaluated = await phase('evaluate', () => evaluate(gt, dt, defaultParams('
 const acc = await phase('accumulate', () => accumulate(evaluated));
 const result = await phase('summarize', () => summarizeCoco(acc, gt));
 process.stdout.write(`${images} images, ${dt.annotations.length} detections, AP ${result.stats[0]}\n`);
-for (const [name, wall, cpu] of rows) {
+for (const [name, wall, cpu, rss] of rows) {
   process.stdout.write(
-    `${name.padEnd(14)} ${wall.toFixed(0).padStart(6)} ms wall ${cpu.toFixed(0).padStart(6)} ms cpu\n`,
+    `${name.padEnd(14)} ${wall.toFixed(0).padStart(6)} ms wall ${cpu.toFixed(0).padStart(6)} ms cpu  rss ${rss.toFixed(0)} MB\n`,
   );
 }
 process.stdout.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`);

@@ -87,11 +87,7 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
     runs.push(n);
     sortRuns(order, runs, slotScore, s.tmp);
 
-    const npigs = new Int32Array(A);
-    for (let i = 0; i < nImg; i++) {
-      if (!ev.unitExists[u0 + i]) continue;
-      for (let a = 0; a < A; a++) npigs[a] += ev.npig[(u0 + i) * A + a];
-    }
+    const npigs = ev.npig.subarray(k * A, k * A + A);
 
     // Outcomes in ranked order, gathered once per category: each maxDets setting then reads a
     // subsequence of it in order instead of gathering from scattered slots again.

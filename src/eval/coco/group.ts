@@ -93,7 +93,8 @@ export function groupRows(
   const categoryIds = table.categoryIds;
   const buckets = nImg * nCat;
   // Occurrence order: by the occurrence's image (the order getAnnIds walks imgToAnns).
-  let occurrences: Int32Array;
+  // (Without repeated ids, occurrence j is row j: no array.)
+  let occurrences: Int32Array | null = null;
   if (effective) {
     const occImage = new Int32Array(n);
     const counts = new Int32Array(nImg + 1);
@@ -106,15 +107,12 @@ export function groupRows(
     for (let i = 0; i < nImg; i++) counts[i + 1] += counts[i];
     occurrences = new Int32Array(counts[nImg]);
     for (let r = 0; r < n; r++) if (occImage[r] >= 0) occurrences[counts[occImage[r]]++] = r;
-  } else {
-    occurrences = new Int32Array(n);
-    for (let r = 0; r < n; r++) occurrences[r] = r;
   }
-  const m = occurrences.length;
+  const m = occurrences ? occurrences.length : n;
   const keys = new Int32Array(m);
   const counts = new Int32Array(buckets + 1);
   for (let j = 0; j < m; j++) {
-    const o = occurrences[j];
+    const o = occurrences ? occurrences[j] : j;
     const e = effective ? effective[o] : o;
     let key = -1;
     if (effective || !useCats || categoryIndex.get(categoryIds[o]) >= 0) {
@@ -130,7 +128,7 @@ export function groupRows(
   const cursor = counts.slice(0, buckets);
   for (let j = 0; j < m; j++) {
     const key = keys[j];
-    if (key >= 0) rows[cursor[key]++] = effective ? effective[occurrences[j]] : occurrences[j];
+    if (key >= 0) rows[cursor[key]++] = effective && occurrences ? effective[occurrences[j]] : j;
   }
   if (useCats) return { offsets: counts, rows };
   const offsets = new Int32Array(nImg + 1);
