@@ -3,16 +3,27 @@
  * evaluate, accumulate, summarize — wall and CPU (user+sys) per phase, on the data bench/eval.ts
  * generates (run that once first).
  *
- *   npm run build && node dist/bench/eval-phases.js [--images 5000]
+ *   npm run build && node dist/bench/eval-phases.js [--images 5000] [--root <other dist>]
+ *
+ * `--root` times another build's evaluator (e.g. a copy of dist from before a change) on the
+ * same data, for before/after comparisons in one run.
  */
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accumulate, evaluate, loadCocoResults, parseCocoGroundTruth, summarizeCoco } from '../src/eval/coco/index.js';
-import { defaultParams } from '../src/eval/coco/params.js';
+import { pathToFileURL } from 'node:url';
 
-const i = process.argv.indexOf('--images');
-const images = i >= 0 ? Number(process.argv[i + 1]) : 5000;
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const images = Number(arg('images') ?? 5000);
+const root = arg('root');
+const coco: typeof import('../src/eval/coco/index.js') = await import(
+  root ? pathToFileURL(join(root, 'src/eval/coco/index.js')).href : '../src/eval/coco/index.js'
+);
+const { accumulate, evaluate, loadCocoResults, parseCocoGroundTruth, summarizeCoco, defaultParams } = coco;
 const dir = join(tmpdir(), 'detkit-bench-coco', `seed2017-${images}`);
 
 const rows: [string, number, number, number][] = [];

@@ -100,13 +100,19 @@ export function mergeAccumulations(params: ResolvedParams, parts: Accumulation[]
     part.params.catIds.forEach((id, kp) => {
       const k = at.get(id);
       if (k === undefined) throw new Error(`category ${id} is not among the merged categories`);
+      // Plain loops: a subarray per (t, r) would be 100,000 small allocations.
+      const pp = part.precision.data;
+      const ps = part.scores.data;
+      const pr = part.recall.data;
       for (let t = 0; t < T; t++) {
-        recall.set(part.recall.data.subarray((t * Kp + kp) * AM, (t * Kp + kp + 1) * AM), (t * K + k) * AM);
+        for (let j = 0; j < AM; j++) recall[(t * K + k) * AM + j] = pr[(t * Kp + kp) * AM + j];
         for (let r = 0; r < R; r++) {
           const from = ((t * R + r) * Kp + kp) * AM;
           const to = ((t * R + r) * K + k) * AM;
-          precision.set(part.precision.data.subarray(from, from + AM), to);
-          scores.set(part.scores.data.subarray(from, from + AM), to);
+          for (let j = 0; j < AM; j++) {
+            precision[to + j] = pp[from + j];
+            scores[to + j] = ps[from + j];
+          }
         }
       }
     });
