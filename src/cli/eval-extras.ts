@@ -8,10 +8,8 @@ import { DetkitError } from '../core/errors.js';
 import { type ClassificationResult, evaluateClassification, samplesFromDatasets } from '../eval/classification.js';
 import type { DetectionAnalysis } from '../eval/detection-analysis.js';
 import type { EvalReportInput } from '../eval/report/html.js';
-import { writeEvalReport } from '../eval/report/write.js';
 import type { VocResult } from '../eval/voc.js';
 import { nodeFiles } from '../io/node-files.js';
-import { svgToPng } from '../io/svg-png.js';
 import { type CommonOptions, formatNumber, say, table } from './output.js';
 
 export type EvalMetric = 'coco' | 'voc07' | 'voc12' | 'cls';
@@ -234,6 +232,11 @@ export function parseClassificationPredictions(text: string, gt: Dataset, file: 
 
 /** Writes the HTML report (SVG + PNG plots) and says where. */
 export async function writeReport(options: CommonOptions, dir: string, input: EvalReportInput): Promise<string[]> {
+  // The report's modules (and sharp, for PNG plots) load only when a report is asked for.
+  const [{ writeEvalReport }, { svgToPng }] = await Promise.all([
+    import('../eval/report/write.js'),
+    import('../io/svg-png.js'),
+  ]);
   const written = await writeEvalReport(input, nodeFiles, dir, { rasterize: (svg) => svgToPng(svg) });
   say(options, `report: ${dir}/index.html (${written.length - 1} plot files)`);
   return written;

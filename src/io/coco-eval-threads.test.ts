@@ -50,3 +50,24 @@ test('two threads give the same bits as one (categories split across a worker)',
     await threads.close();
   }
 });
+
+test('a GT id repeated across categories gives the same bits on two threads', async () => {
+  const { gt, dt } = scene();
+  // pycocotools reads every occurrence of a repeated id as the last annotation with that id, in
+  // that annotation's own image and category: here the last box counts once more, through a
+  // row of another category.
+  const t = gt.annotations;
+  const last = t.length - 1;
+  const other = t.categoryIds.findIndex((c) => c !== t.categoryIds[last]);
+  t.ids[other] = t.ids[last];
+  const one = evaluateCocoWith(gt, dt);
+  const threads = startCocoEvalThreads(true);
+  try {
+    const two = await threads.evaluate(gt, dt);
+    assert.deepEqual(two.stats, one.stats);
+    assert.deepEqual(two.precision, one.precision);
+    assert.deepEqual(two.recall, one.recall);
+  } finally {
+    await threads.close();
+  }
+});

@@ -6,6 +6,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AnnotationTable, Dataset } from '../core/dataset.js';
+import { effectiveRows, IdIndex } from '../eval/coco/group.js';
 import {
   type Accumulation,
   accumulate,
@@ -20,10 +21,12 @@ import {
 } from '../eval/coco/index.js';
 import type { CocoParams } from '../eval/coco/params.js';
 
-/** A Dataset as plain data a worker can receive (structured clone copies the columns). */
+/**
+ * The box columns of a Dataset as a worker receives them: fresh typed arrays moved (transferred)
+ * to the worker, never structured-cloned, and no image or category objects (the request's
+ * params carry the resolved image and category ids).
+ */
 export interface DatasetMessage {
-  images: Dataset['images'];
-  categories: Dataset['categories'];
   length: number;
   ids: Float64Array;
   imageIds: Float64Array;
@@ -34,28 +37,46 @@ export interface DatasetMessage {
   flags: Uint8Array;
 }
 
-export function datasetMessage(ds: Dataset): DatasetMessage {
+/** The rows of `ds` whose category is in `categories`, in table order. */
+export function datasetMessage(ds: Dataset, categories: IdIndex): DatasetMessage {
   const t = ds.annotations;
   const n = t.length;
-  return {
-    images: ds.images,
-    categories: ds.categories,
-    length: n,
-    ids: t.ids.subarray(0, n),
-    imageIds: t.imageIds.subarray(0, n),
-    categoryIds: t.categoryIds.subarray(0, n),
-    boxes: t.boxes.subarray(0, n * 4),
-    areas: t.areas.subarray(0, n),
-    scores: t.scores.subarray(0, n),
-    flags: t.flags.subarray(0, n),
+  const cats = t.categoryIds;
+  let m = 0;
+  for (let r = 0; r < n; r++) if (categories.get(cats[r]) >= 0) m++;
+  const out: DatasetMessage = {
+    length: m,
+    ids: new Float64Array(m),
+    imageIds: new Float64Array(m),
+    categoryIds: new Int32Array(m),
+    boxes: new Float64Array(m * 4),
+    areas: new Float64Array(m),
+    scores: new Float64Array(m),
+    flags: new Uint8Array(m),
   };
+  let o = 0;
+  for (let r = 0; r < n; r++) {
+    if (categories.get(cats[r]) < 0) continue;
+    out.ids[o] = t.ids[r];
+    out.imageIds[o] = t.imageIds[r];
+    out.categoryIds[o] = cats[r];
+    for (let c = 0; c < 4; c++) out.boxes[o * 4 + c] = t.boxes[r * 4 + c];
+    out.areas[o] = t.areas[r];
+    out.scores[o] = t.scores[r];
+    out.flags[o] = t.flags[r];
+    o++;
+  }
+  return out;
+}
+
+/** The buffers to transfer with a message. */
+function transferList(m: DatasetMessage): ArrayBuffer[] {
+  return [m.ids, m.imageIds, m.categoryIds, m.boxes, m.areas, m.scores, m.flags].map((a) => a.buffer as ArrayBuffer);
 }
 
 /** Rebuilds a read-only Dataset (box columns only: bbox evaluation needs nothing else). */
 export function datasetFromMessage(m: DatasetMessage): Dataset {
   const ds = new Dataset(0);
-  ds.images = m.images;
-  ds.categories = m.categories;
   const t = new AnnotationTable(0);
   Object.assign(t, {
     length: m.length,
@@ -106,15 +127,20 @@ export function startCocoEvalThreads(useWorker = spareCore()): CocoEvalThreads {
         params.iouType !== 'bbox' ||
         !params.useCats ||
         options.keepDetails ||
-        dt.annotations.length < MIN_DETECTIONS
+        dt.annotations.length < MIN_DETECTIONS ||
+        // A repeated annotation id stands for the last annotation with it, which may be of a
+        // category the other thread evaluates: such data is not split.
+        effectiveRows(gt.annotations) !== null ||
+        effectiveRows(dt.annotations) !== null
       ) {
         return evaluateCoco(gt, dt, options);
       }
       const full = resolveParams(gt, params);
       const [mine, theirs] = splitCategories(full.catIds, dt);
+      const theirSet = new IdIndex(theirs);
       const request: WorkerRequest = {
-        gt: datasetMessage(gt),
-        dt: datasetMessage(dt),
+        gt: datasetMessage(gt, theirSet),
+        dt: datasetMessage(dt, theirSet),
         params: { ...full, catIds: theirs },
       };
       const fromWorker = new Promise<Accumulation>((resolve, reject) => {
@@ -123,7 +149,7 @@ export function startCocoEvalThreads(useWorker = spareCore()): CocoEvalThreads {
         );
         worker.once('error', reject);
       });
-      worker.postMessage(request);
+      worker.postMessage(request, [...transferList(request.gt), ...transferList(request.dt)]);
       const own = accumulate(evaluate(gt, dt, { ...full, catIds: mine }));
       const acc = mergeAccumulations(full, [own, await fromWorker]);
       return summarizeCoco(acc, gt);

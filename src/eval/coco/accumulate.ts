@@ -31,28 +31,35 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
   const K = ev.nCategoryUnits;
   const A = p.areaRng.length;
   const M = p.maxDets.length;
-  const precision = new Float64Array(T * R * K * A * M).fill(-1);
-  const recall = new Float64Array(T * K * A * M).fill(-1);
-  const scores = new Float64Array(T * R * K * A * M).fill(-1);
+  const AM = A * M;
+  const precision = new Float64Array(T * R * K * AM).fill(-1);
+  const recall = new Float64Array(T * K * AM).fill(-1);
+  const scores = new Float64Array(T * R * K * AM).fill(-1);
   const nImg = ev.nImages;
   const recThrs = Float64Array.from(p.recThrs);
-
-  let order = new Int32Array(0);
-  let tmp = new Int32Array(0);
-  let list = new Int32Array(0);
-  let prTp = new Float64Array(0);
-  let posTp = new Int32Array(0);
+  let sortedThrs = true;
+  for (let r = 1; r < recThrs.length; r++) if (!(recThrs[r] >= recThrs[r - 1])) sortedThrs = false;
   const { slotRank, slotScore, states } = ev;
   const nSlots = slotScore.length;
   const W = Math.ceil(T / 16);
-  let words = new Uint32Array(0);
-  let ranked = new Uint32Array(0);
-  let pick = new Int32Array(0);
-  const tpCount = new Int32Array(T);
-  const fpCount = new Int32Array(T);
   const fullFp = T <= 16 ? (((1 << T) - 1) << 16) >>> 0 : -1;
-  let sortedThrs = true;
-  for (let r = 1; r < recThrs.length; r++) if (!(recThrs[r] >= recThrs[r - 1])) sortedThrs = false;
+
+  const s: Scratch = {
+    order: new Int32Array(0),
+    tmp: new Int32Array(0),
+    list: new Int32Array(0),
+    pick: new Int32Array(0),
+    words: new Uint32Array(0),
+    ranked: new Uint32Array(0),
+    prTp: new Float64Array(0),
+    posTp: new Int32Array(0),
+    tpCount: new Int32Array(T),
+    fpCount: new Int32Array(T),
+    // One category's precision and scores as [t][r][a][m]: written here, then copied into the
+    // [T, R, K, A, M] arrays a cache line at a time instead of one scattered value at a time.
+    catPrecision: new Float64Array(T * R * AM),
+    catScores: new Float64Array(T * R * AM),
+  };
 
   for (let k = 0; k < K; k++) {
     const u0 = k * nImg;
@@ -63,125 +70,55 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
     // merging neighbouring runs (left first on ties) is the stable sort of the concatenation.
     const first = ev.slotStart[u0];
     const n = ev.slotStart[u0 + nImg] - first;
-    if (order.length < n) {
-      order = new Int32Array(n);
-      tmp = new Int32Array(n);
-      list = new Int32Array(n);
-      pick = new Int32Array(n);
-      words = new Uint32Array(n * W);
+    if (s.order.length < n) {
+      s.order = new Int32Array(n);
+      s.tmp = new Int32Array(n);
+      s.list = new Int32Array(n);
+      s.pick = new Int32Array(n);
+      s.words = new Uint32Array(n * W);
     }
+    const order = s.order;
     for (let j = 0; j < n; j++) order[j] = first + j;
     const runs: number[] = [];
     for (let i = 0; i < nImg; i++) {
-      const s = ev.slotStart[u0 + i] - first;
-      if (ev.slotStart[u0 + i + 1] - first > s) runs.push(s);
+      const st = ev.slotStart[u0 + i] - first;
+      if (ev.slotStart[u0 + i + 1] - first > st) runs.push(st);
     }
     runs.push(n);
-    sortRuns(order, runs, ev.slotScore, tmp);
+    sortRuns(order, runs, slotScore, s.tmp);
 
-    const npigs = new Int32Array(A);
-    for (let i = 0; i < nImg; i++) {
-      if (!ev.unitExists[u0 + i]) continue;
-      for (let a = 0; a < A; a++) npigs[a] += ev.npig[(u0 + i) * A + a];
-    }
+    const npigs = ev.npig.subarray(k * A, k * A + A);
 
     // Outcomes in ranked order, gathered once per category: each maxDets setting then reads a
     // subsequence of it in order instead of gathering from scattered slots again.
-    if (ranked.length < n * A * W) ranked = new Uint32Array(n * A * W);
-    for (let aw = 0; aw < A * W; aw++) {
-      const from = aw * nSlots;
-      const to = aw * n;
-      for (let j = 0; j < n; j++) ranked[to + j] = states[from + order[j]];
-    }
+    if (s.ranked.length < n * A * W) s.ranked = new Uint32Array(n * A * W);
+    gatherRanked(s.ranked, states, order, n, A * W, nSlots);
+    s.catPrecision.fill(-1);
+    s.catScores.fill(-1);
 
     for (let m = 0; m < M; m++) {
-      const maxDet = p.maxDets[m];
-      let nd = 0;
-      for (let j = 0; j < n; j++) {
-        if (slotRank[order[j]] < maxDet) {
-          pick[nd] = j;
-          list[nd++] = order[j];
-        }
-      }
+      const nd = pickTopRanked(order, n, slotRank, p.maxDets[m], s.pick, s.list);
       for (let a = 0; a < A; a++) {
         const npig = npigs[a];
         if (npig === 0) continue;
         for (let w = 0; w < W; w++) {
           const from = (a * W + w) * n;
-          const to = w * nd;
-          if (nd === n) words.set(ranked.subarray(from, from + n), to);
-          else for (let j = 0; j < nd; j++) words[to + j] = ranked[from + pick[j]];
+          if (nd === n) s.words.set(s.ranked.subarray(from, from + n), w * nd);
+          else gatherPicked(s.words, w * nd, s.ranked, from, s.pick, nd);
         }
-        // One pass for all thresholds. Precision only rises at a TP and recall only changes
-        // there, so the running max from the right and every searchsorted hit are TP positions:
-        // keep, per threshold, pr and the position of its i-th TP (1-based). Detections that are
-        // FP at every threshold (most) just bump a shared counter.
         const cap = nd + 1;
-        if (prTp.length < T * cap) {
-          prTp = new Float64Array(T * cap);
-          posTp = new Int32Array(T * cap);
+        if (s.prTp.length < T * cap) {
+          s.prTp = new Float64Array(T * cap);
+          s.posTp = new Int32Array(T * cap);
         }
-        tpCount.fill(0);
-        fpCount.fill(0);
-        let fpAll = 0;
-        for (let j = 0; j < nd; j++) {
-          if (W === 1) {
-            const w = words[j];
-            if (w === fullFp) {
-              fpAll++;
-              continue;
-            }
-            if (w === 0) continue;
-          }
-          for (let t = 0; t < T; t++) {
-            const w = words[(t >> 4) * nd + j];
-            const bit = t & 15;
-            if ((w >>> bit) & 1) {
-              const c = ++tpCount[t];
-              prTp[t * cap + c] = c / (fpAll + fpCount[t] + c + EPS);
-              posTp[t * cap + c] = j;
-            } else {
-              fpCount[t] += (w >>> (16 + bit)) & 1;
-            }
-          }
-        }
-        for (let t = 0; t < T; t++) {
-          const tp = tpCount[t];
-          const base = t * cap;
-          recall[((t * K + k) * A + a) * M + m] = nd ? tp / npig : 0;
-          for (let i = base + tp; i > base + 1; i--) if (prTp[i] > prTp[i - 1]) prTp[i - 1] = prTp[i];
-          // q and ss start at zero; pycocotools' try/except stops at the first threshold
-          // searchsorted puts past the end.
-          let i = 1;
-          let stopped = false;
-          for (let r = 0; r < R; r++) {
-            const out = (((t * R + r) * K + k) * A + a) * M + m;
-            const v = recThrs[r];
-            let q = 0;
-            let pos = -1;
-            if (!stopped) {
-              if (v <= 0 || Number.isNaN(v)) {
-                // searchsorted gives 0 (every rc >= v): the max of all precision there.
-                if (nd > 0) {
-                  pos = 0;
-                  q = tp > 0 ? prTp[base + 1] : 0;
-                }
-              } else {
-                if (!sortedThrs) i = 1;
-                while (i <= tp && i / npig < v) i++;
-                if (i <= tp) {
-                  pos = posTp[base + i];
-                  q = prTp[base + i];
-                }
-              }
-              if (pos < 0) stopped = true;
-            }
-            precision[out] = stopped ? 0 : q;
-            scores[out] = stopped ? 0 : slotScore[list[pos]];
-          }
-        }
+        scanOutcomes(s, nd, T, W === 1 ? fullFp : -1);
+        const recallAt = (k * A + a) * M + m;
+        for (let t = 0; t < T; t++) recall[t * K * AM + recallAt] = nd ? s.tpCount[t] / npig : 0;
+        samplePrecision(s, nd, npig, T, recThrs, sortedThrs, slotScore, a * M + m, AM);
       }
     }
+    scatterCategory(s.catPrecision, precision, k, K, AM, T * R);
+    scatterCategory(s.catScores, scores, k, K, AM, T * R);
   }
   return {
     params: p,
@@ -189,6 +126,156 @@ export function accumulate(ev: EvaluatedImages): Accumulation {
     recall: { data: recall, shape: [T, K, A, M] },
     scores: { data: scores, shape: [T, R, K, A, M] },
   };
+}
+
+/** Buffers reused across categories (grown as needed). */
+interface Scratch {
+  order: Int32Array;
+  tmp: Int32Array;
+  list: Int32Array;
+  pick: Int32Array;
+  words: Uint32Array;
+  ranked: Uint32Array;
+  prTp: Float64Array;
+  posTp: Int32Array;
+  tpCount: Int32Array;
+  fpCount: Int32Array;
+  catPrecision: Float64Array;
+  catScores: Float64Array;
+}
+
+function gatherRanked(
+  ranked: Uint32Array,
+  states: Uint32Array,
+  order: Int32Array,
+  n: number,
+  planes: number,
+  nSlots: number,
+): void {
+  for (let aw = 0; aw < planes; aw++) {
+    const from = aw * nSlots;
+    const to = aw * n;
+    for (let j = 0; j < n; j++) ranked[to + j] = states[from + order[j]];
+  }
+}
+
+/** The ranked positions (`pick`) and slots (`list`) of detections within an image's top maxDet. */
+function pickTopRanked(
+  order: Int32Array,
+  n: number,
+  slotRank: Int32Array,
+  maxDet: number,
+  pick: Int32Array,
+  list: Int32Array,
+): number {
+  let nd = 0;
+  for (let j = 0; j < n; j++) {
+    const slot = order[j];
+    if (slotRank[slot] < maxDet) {
+      pick[nd] = j;
+      list[nd++] = slot;
+    }
+  }
+  return nd;
+}
+
+function gatherPicked(words: Uint32Array, to: number, ranked: Uint32Array, from: number, pick: Int32Array, nd: number) {
+  for (let j = 0; j < nd; j++) words[to + j] = ranked[from + pick[j]];
+}
+
+/**
+ * One pass for all thresholds. Precision only rises at a TP and recall only changes there, so
+ * the running max from the right and every searchsorted hit are TP positions: keep, per
+ * threshold, pr and the position of its i-th TP (1-based). Detections that are FP at every
+ * threshold (most; `fullFp`, or -1 when T > 16) just bump a shared counter.
+ */
+function scanOutcomes(s: Scratch, nd: number, T: number, fullFp: number): void {
+  const { words, prTp, posTp, tpCount, fpCount } = s;
+  const cap = nd + 1;
+  tpCount.fill(0);
+  fpCount.fill(0);
+  let fpAll = 0;
+  for (let j = 0; j < nd; j++) {
+    if (fullFp !== -1) {
+      const w = words[j];
+      if (w === fullFp) {
+        fpAll++;
+        continue;
+      }
+      if (w === 0) continue;
+    }
+    for (let t = 0; t < T; t++) {
+      const w = words[(t >> 4) * nd + j];
+      const bit = t & 15;
+      if ((w >>> bit) & 1) {
+        const c = ++tpCount[t];
+        prTp[t * cap + c] = c / (fpAll + fpCount[t] + c + EPS);
+        posTp[t * cap + c] = j;
+      } else {
+        fpCount[t] += (w >>> (16 + bit)) & 1;
+      }
+    }
+  }
+}
+
+/** Precision and score at each recall threshold into the category buffers, at `[t][r][am]`. */
+function samplePrecision(
+  s: Scratch,
+  nd: number,
+  npig: number,
+  T: number,
+  recThrs: Float64Array,
+  sortedThrs: boolean,
+  slotScore: Float64Array,
+  am: number,
+  AM: number,
+): void {
+  const { prTp, posTp, tpCount, list, catPrecision, catScores } = s;
+  const R = recThrs.length;
+  const cap = nd + 1;
+  for (let t = 0; t < T; t++) {
+    const tp = tpCount[t];
+    const base = t * cap;
+    for (let i = base + tp; i > base + 1; i--) if (prTp[i] > prTp[i - 1]) prTp[i - 1] = prTp[i];
+    // q and ss start at zero; pycocotools' try/except stops at the first threshold
+    // searchsorted puts past the end.
+    let i = 1;
+    let stopped = false;
+    for (let r = 0; r < R; r++) {
+      const out = (t * R + r) * AM + am;
+      const v = recThrs[r];
+      let q = 0;
+      let pos = -1;
+      if (!stopped) {
+        if (v <= 0 || Number.isNaN(v)) {
+          // searchsorted gives 0 (every rc >= v): the max of all precision there.
+          if (nd > 0) {
+            pos = 0;
+            q = tp > 0 ? prTp[base + 1] : 0;
+          }
+        } else {
+          if (!sortedThrs) i = 1;
+          while (i <= tp && i / npig < v) i++;
+          if (i <= tp) {
+            pos = posTp[base + i];
+            q = prTp[base + i];
+          }
+        }
+        if (pos < 0) stopped = true;
+      }
+      catPrecision[out] = stopped ? 0 : q;
+      catScores[out] = stopped ? 0 : slotScore[list[pos]];
+    }
+  }
+}
+
+/** `[t·r][am]` of category k into `[t·r][k][am]`: one contiguous run of AM values per (t, r). */
+function scatterCategory(from: Float64Array, to: Float64Array, k: number, K: number, AM: number, TR: number): void {
+  for (let tr = 0; tr < TR; tr++) {
+    const src = tr * AM;
+    const dst = (tr * K + k) * AM;
+    for (let j = 0; j < AM; j++) to[dst + j] = from[src + j];
+  }
 }
 
 /** Bottom-up merge of sorted runs starting at `runs[i]` (last entry = end). */

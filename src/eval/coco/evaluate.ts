@@ -5,7 +5,7 @@
  */
 import type { Dataset } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
-import { effectiveRows, groupRows } from './group.js';
+import { effectiveRows, groupRows, IdIndex } from './group.js';
 import { bboxIouInto } from './iou.js';
 import { stableSortDesc } from './numeric.js';
 import type { CocoParams } from './params.js';
@@ -70,7 +70,7 @@ export interface EvaluatedImages {
    * `t & 15` set for a TP and bit `16 + (t & 15)` for an FP; neither means ignored.
    */
   states: Uint32Array;
-  /** Non-ignored GT count at `u * A + a`. */
+  /** Non-ignored GT count of category unit k, area range a, summed over images: `k * A + a`. */
   npig: Int32Array;
   details?: EvalImageDetail[];
   ious?: IouMatrix[];
@@ -97,10 +97,8 @@ export function resolveParams(gt: Dataset, params: CocoParams): ResolvedParams {
 export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: EvaluateOptions = {}): EvaluatedImages {
   const p = resolveParams(gt, params);
   if (p.iouType === 'segm' && !options.mask) throw new DetkitError('segm evaluation needs the mask API');
-  const imageIndex = new Map<number, number>();
-  p.imgIds.forEach((id, i) => imageIndex.set(id, i));
-  const categoryIndex = new Map<number, number>();
-  p.catIds.forEach((id, k) => categoryIndex.set(id, k));
+  const imageIndex = new IdIndex(p.imgIds);
+  const categoryIndex = new IdIndex(p.catIds);
   const nImg = p.imgIds.length;
   const K = p.useCats ? p.catIds.length : 1;
   const U = K * nImg;
@@ -131,7 +129,7 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
   const slotScore = new Float64Array(nSlots);
   const slotRank = new Int32Array(nSlots);
   const states = new Uint32Array(nSlots * A * W);
-  const npig = new Int32Array(U * A);
+  const npig = new Int32Array(K * A);
   const details: EvalImageDetail[] | undefined = options.keepDetails ? [] : undefined;
   const ious: IouMatrix[] | undefined = options.keepDetails ? [] : undefined;
 
@@ -162,6 +160,7 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
   let generation = 0;
   let gRow = new Int32Array(16);
   let dOut = new Uint8Array(64);
+  let dArea = new Float64Array(64);
   let dMaxIou = new Float64Array(64);
   let pattern = new Uint8Array(64);
   let matchIdx = new Int32Array(256);
@@ -196,6 +195,7 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
     }
     if (D > dOut.length) {
       dOut = new Uint8Array(D * 2);
+      dArea = new Float64Array(D * 2);
       dMaxIou = new Float64Array(D * 2);
     }
     const gtRows = gtUnits.rows.subarray(gs, gs + G);
@@ -214,6 +214,21 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
         for (let j = 0; j < G; j++) if (iou[d * G + j] > best) best = iou[d * G + j];
         dMaxIou[d] = best;
       }
+    }
+    if (G === 0 && !details) {
+      // No ground truth (most units): each detection is an FP at every threshold, or ignored
+      // where its area is outside the range — what the general path below ends with too.
+      for (let a = 0; a < A; a++) {
+        const lo = p.areaRng[a][0];
+        const hi = p.areaRng[a][1];
+        const outBase = a * W * nSlots + s0;
+        for (let d = 0; d < D; d++) {
+          const ar = dtArea[sorted[d]];
+          const out = ar < lo || ar > hi;
+          for (let w = 0; w < W; w++) states[outBase + w * nSlots + d] = out ? 0 : fpWords[w];
+        }
+      }
+      continue;
     }
     if (A * G > pattern.length) pattern = new Uint8Array(A * G * 2);
     if (A * T * D > matchIdx.length) matchIdx = new Int32Array(A * T * D * 2);
@@ -240,9 +255,10 @@ export function evaluate(gt: Dataset, dt: Dataset, params: CocoParams, options: 
         gCrowd[at] = gtFlags[row] & 1;
         gRow[at] = row;
       }
-      npig[u * A + a] = nKeep;
+      npig[Math.floor(u / nImg) * A + a] += nKeep;
+      if (a === 0) for (let d = 0; d < D; d++) dArea[d] = dtArea[sorted[d]];
       for (let d = 0; d < D; d++) {
-        const ar = dtArea[sorted[d]];
+        const ar = dArea[d];
         dOut[d] = ar < lo || ar > hi ? 1 : 0;
       }
       // Matching depends on the area range only through the GT ignore pattern: reuse it.

@@ -146,6 +146,8 @@ export class JsonCursor {
       c = b[++i];
     }
     if (i === intStart) return Number.NaN;
+    // JSON has no leading zeros ("01"): not a number here, so the caller's JSON.parse says why.
+    if (b[intStart] === 48 && i > intStart + 1) return Number.NaN;
     if (c === 46) {
       c = b[++i];
       const fracStart = i;

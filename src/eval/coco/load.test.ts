@@ -18,9 +18,13 @@ const GT = JSON.stringify({
   ],
 });
 
-async function rejectsNaming(results: unknown, pattern: RegExp): Promise<void> {
+function rejectsNaming(results: unknown, pattern: RegExp): Promise<void> {
+  return rejectsNamingText(JSON.stringify(results), pattern);
+}
+
+async function rejectsNamingText(text: string, pattern: RegExp): Promise<void> {
   const gt = parseCocoGroundTruth(GT, 'gt.json');
-  await assert.rejects(loadCocoResults(JSON.stringify(results), gt, { file: 'dt.json' }), (e: unknown) => {
+  await assert.rejects(loadCocoResults(text, gt, { file: 'dt.json' }), (e: unknown) => {
     assert.ok(e instanceof DetkitError);
     assert.match(e.message, pattern);
     return true;
@@ -76,6 +80,67 @@ describe('COCO results loader (loadRes semantics)', () => {
     const dt = await loadCocoResults(text, gt);
     values.forEach((v, i) => assert.ok(Object.is(dt.annotations.boxes[i * 4], JSON.parse(String(v))), `${v}`));
   });
+
+  test('compact records read like any other layout of the same list', async () => {
+    const gt = parseCocoGroundTruth(GT);
+    const records = Array.from({ length: 40 }, (_, i) => ({
+      image_id: i % 3 ? 7 : 3,
+      category_id: 1 + (i % 2),
+      bbox: [i * 0.37, -i / 7, 1e-3 * i + 0.5, 12345.678 - i],
+      score: 1 / (i + 2),
+    }));
+    // Compact records, broken up by spaced, reordered and extra-field ones (the general reader).
+    const mixed = `[${records
+      .map((r, i) =>
+        i % 9 === 4
+          ? JSON.stringify(r, null, 1)
+          : i % 9 === 7
+            ? JSON.stringify({ score: r.score, bbox: r.bbox, category_id: r.category_id, image_id: r.image_id, x: [1] })
+            : JSON.stringify(r),
+      )
+      .join(',')}]`;
+    const a = (await loadCocoResults(mixed, gt)).annotations;
+    const b = (await loadCocoResults(JSON.stringify(records, null, 2), gt)).annotations;
+    assert.equal(a.length, 40);
+    for (const column of ['ids', 'imageIds', 'categoryIds', 'boxes', 'areas', 'scores', 'flags'] as const) {
+      assert.deepEqual(
+        a[column].subarray(0, b.length * (column === 'boxes' ? 4 : 1)),
+        b[column].subarray(0, b.length * (column === 'boxes' ? 4 : 1)),
+        column,
+      );
+    }
+  });
+
+  test('numbers in compact records parse exactly as JSON.parse does, digits and exponents of every size', async () => {
+    const gt = parseCocoGroundTruth(GT);
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const digits = (n: number) => Array.from({ length: n }, () => rnd(10)).join('');
+    const numbers = ['0', '-0', '-0.0', '5e-324', '1E5', '2.5e+10', '1e-400', '0.1e1', '12345678901234567890'];
+    numbers.push('0.0000000000000000000001234', '-1234567890.123456789', '9007199254740993');
+    for (let i = 0; i < 300; i++) {
+      const int = rnd(4) === 0 ? '0' : `${1 + rnd(9)}${digits(rnd(12))}`;
+      const frac = rnd(5) === 0 ? '' : `.${digits(1 + rnd(20))}`;
+      const exp = rnd(6) === 0 ? `e${rnd(2) ? '-' : ''}${rnd(40)}` : '';
+      numbers.push(`${rnd(3) === 0 ? '-' : ''}${int}${frac}${exp}`);
+    }
+    const record = (v: string) => `{"image_id":7,"category_id":1,"bbox":[${v},1,${v},1],"score":${v}}`;
+    const dt = await loadCocoResults(`[${record('1')},${numbers.map(record).join(',')}]`, gt);
+    numbers.forEach((text, i) => {
+      const want = JSON.parse(text) as number;
+      assert.ok(Object.is(dt.annotations.boxes[(i + 1) * 4], want), `${text}: ${dt.annotations.boxes[(i + 1) * 4]}`);
+      assert.ok(Object.is(dt.annotations.scores[i + 1], want), text);
+    });
+  });
+
+  test('a number with a leading zero is an error naming the record', () =>
+    rejectsNamingText(
+      '[{"image_id":7,"category_id":1,"bbox":[0,0,1,1],"score":0.5},{"image_id":7,"category_id":1,"bbox":[01,0,1,1],"score":0.5}]',
+      /dt\.json \(results\[1\]\)/,
+    ));
 
   test('a result on an image the ground truth lacks names the record', () =>
     rejectsNaming(

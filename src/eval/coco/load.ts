@@ -6,7 +6,9 @@
  */
 import { Dataset, type Segmentation } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
+import { IdIndex } from './group.js';
 import { JsonCursor } from './json-scan.js';
+import { type ScanStop, scanCompactBoxRecords } from './results-scan.js';
 import { loadMaskApi, type MaskApi } from './segm.js';
 
 type Json = Record<string, unknown>;
@@ -112,7 +114,7 @@ export async function loadCocoResults(
   const cur = new JsonCursor(bytes, file);
   if (cur.skipSpace() !== 91) cur.fail('COCO results must be a JSON list of {image_id, category_id, bbox, score}');
   cur.pos++;
-  const images = new Set(gt.images.map((im) => im.id));
+  const images = new IdIndex(gt.images.map((im) => im.id));
   const out = new Dataset(Math.max(16, Math.floor(bytes.length / 64)));
   out.info.sourceFormat = 'coco-results';
   out.categories = gt.categories.map((c) => ({ ...c }));
@@ -125,8 +127,15 @@ export async function loadCocoResults(
     cur.fail('results list is empty: no detections to evaluate (pycocotools loadRes fails on it too)');
   }
   const box = new Float64Array(4);
-  const fields = new Float64Array(3);
+  const stop: ScanStop = { pos: 0, listClosed: false };
   for (;;) {
+    if (mode === 'bbox') {
+      // Once the first record says boxes, runs of compact records skip the general reader.
+      stop.pos = cur.pos;
+      index += scanCompactBoxRecords(bytes, stop, table, index + 1, images);
+      cur.pos = stop.pos;
+      if (stop.listClosed) break;
+    }
     cur.recordIndex = index;
     let imageId = Number.NaN;
     let categoryId = Number.NaN;
@@ -134,12 +143,7 @@ export async function loadCocoResults(
     let hasBox = false;
     let emptyBox = false;
     let segmentation: unknown;
-    if (mode === 'bbox' && readPlainBoxRecord(cur, box, fields)) {
-      imageId = fields[0];
-      categoryId = fields[1];
-      score = fields[2];
-      hasBox = true;
-    } else if (cur.openObject()) {
+    if (cur.openObject()) {
       for (;;) {
         const key = cur.key(KEYS);
         cur.expect(58, '":"');
@@ -173,7 +177,7 @@ export async function loadCocoResults(
       else cur.fail('result has neither a "bbox" nor a "segmentation"');
       if (mode === 'segm' && !mask) mask = await loadMaskApi();
     }
-    if (!images.has(imageId)) {
+    if (images.get(imageId) < 0) {
       cur.fail(
         Number.isNaN(imageId)
           ? 'result has no numeric "image_id"'
@@ -208,39 +212,9 @@ export async function loadCocoResults(
   return out;
 }
 
-/** Reads `[x, y, w, h]` into `box`; true when the list is empty (loadRes then reads masks). */
-const enc = (text: string) => new TextEncoder().encode(text);
-const PLAIN_RECORD = [enc('{"image_id":'), enc(',"category_id":'), enc(',"bbox":['), enc('],"score":'), enc('}')];
-
-function matchBytes(cur: JsonCursor, lit: Uint8Array): boolean {
-  const b = cur.bytes;
-  const at = cur.pos;
-  for (let i = 0; i < lit.length; i++) if (b[at + i] !== lit[i]) return false;
-  cur.pos = at + lit.length;
-  return true;
-}
-
-/**
- * The fast path for the usual compact record `{"image_id":…,"category_id":…,"bbox":[…],"score":…}`;
- * anything else (other order, spaces, extra keys) rewinds and returns false for the general reader.
- */
-function readPlainBoxRecord(cur: JsonCursor, box: Float64Array, fields: Float64Array): boolean {
-  const start = cur.pos;
-  let ok = cur.skipSpace() === 123 && matchBytes(cur, PLAIN_RECORD[0]);
-  if (ok) ok = !Number.isNaN((fields[0] = cur.number())) && matchBytes(cur, PLAIN_RECORD[1]);
-  if (ok) ok = !Number.isNaN((fields[1] = cur.number())) && matchBytes(cur, PLAIN_RECORD[2]);
-  for (let k = 0; ok && k < 4; k++) {
-    ok = !Number.isNaN((box[k] = cur.number()));
-    if (ok && k < 3) ok = cur.bytes[cur.pos++] === 44;
-  }
-  if (ok) ok = matchBytes(cur, PLAIN_RECORD[3]) && !Number.isNaN((fields[2] = cur.number()));
-  if (ok) ok = matchBytes(cur, PLAIN_RECORD[4]);
-  if (!ok) cur.pos = start;
-  return ok;
-}
-
 const BBOX_FIELD = { field: 'bbox' };
 
+/** Reads `[x, y, w, h]` into `box`; true when the list is empty (loadRes then reads masks). */
 function readBox(cur: JsonCursor, box: Float64Array): boolean {
   const where = BBOX_FIELD;
   const start = cur.pos;
