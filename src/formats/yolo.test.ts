@@ -177,3 +177,30 @@ test("YOLO read: a '../' split entry that does not exist is tried without it, as
   );
   assert.deepEqual(rows(d), [[1, 0, 0, 0, 20, 10]]);
 });
+
+test('YOLO read with imageRoot: label files pair with images elsewhere, by split folder then by name', async () => {
+  const dir = await fixtureCopy('yolo/detect');
+  // The images live outside the dataset: a.jpg under a split folder, b.png and d.jpg flat.
+  const images = await fixtureCopy(null, { 'train/a.jpg': [640, 480], 'b.png': [100, 50], 'd.jpg': [10, 20] });
+  const d = await yolo.read(nodeFiles, dir, { imageRoot: images });
+  assert.deepEqual(d.images, [
+    { id: 1, file: 'train/a.jpg', width: 640, height: 480, split: 'train' },
+    { id: 2, file: 'b.png', width: 100, height: 50, split: 'train' },
+    { id: 3, file: 'd.jpg', width: 10, height: 20, split: 'val' },
+  ]);
+  assert.equal(d.info.imageRoot, images);
+  assert.deepEqual(rows(d), [
+    [1, 0, 240, 120, 160, 240],
+    [1, 2, 10, 20, 30, 40],
+    [3, 1, 0, 0, 10, 20],
+  ]);
+});
+
+test('YOLO read with imageRoot: a label file without its image names the label file', async () => {
+  const dir = await fixtureCopy('yolo/detect');
+  const images = await fixtureCopy(null, { 'a.jpg': [640, 480], 'b.png': [100, 50] });
+  await assert.rejects(yolo.read(nodeFiles, dir, { imageRoot: images }), (e: Error) => {
+    assert.match(e.message, /labels\/val\/d\.txt: no image for this label file under .* \(looked for val\/d\.\*\)/);
+    return true;
+  });
+});
