@@ -6,6 +6,7 @@ import type { Dataset } from '../core/dataset.js';
 import { nodeFiles } from '../io/node-files.js';
 import { FIXTURES, fixtureCopy } from './fixtures.test.util.js';
 import { yolo } from './yolo.js';
+import { parseYoloLabels } from './yolo-lines.js';
 import { labelPathFor } from './yolo-read.js';
 
 const DETECT_IMAGES: Record<string, [number, number]> = {
@@ -203,4 +204,20 @@ test('YOLO read with imageRoot: a label file without its image names the label f
     assert.match(e.message, /labels\/val\/d\.txt: no image for this label file under .* \(looked for val\/d\.\*\)/);
     return true;
   });
+});
+
+test('YOLO labels: single-space lines (the fast path) read exactly as tab- and multi-space-separated ones', () => {
+  const lines = ['3 0.1234567890123 0.5 0.25 0.125', '0 1e-3 0.999999 0.3333333333333333 2E-1', '7 0x0 .5 5e-1 1'];
+  const read = (text: string) => {
+    const boxes: number[][] = [];
+    parseYoloLabels(text, 'a.txt', 'detect', 8, 640, 480, {
+      box: (cls, x, y, w, h) => boxes.push([cls, x, y, w, h]),
+      polygon: () => assert.fail('no polygons in a detect file'),
+    });
+    return boxes;
+  };
+  const fast = read(`${lines.join('\r\n')}\r\n`);
+  assert.equal(fast.length, 3);
+  assert.deepEqual(read(lines.map((l) => l.replaceAll(' ', '\t')).join('\n')), fast);
+  assert.deepEqual(read(lines.map((l) => ` ${l.replaceAll(' ', '  ')} `).join('\n')), fast);
 });
