@@ -3,22 +3,22 @@
  */
 import {
   closeSync,
-  copyFileSync,
   createReadStream,
   createWriteStream,
+  existsSync,
   promises as fsp,
-  linkSync,
+  link,
   mkdirSync,
   openSync,
   readFileSync,
   readSync,
   writeFile,
-  writeFileSync,
 } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DetkitError } from '../core/errors.js';
 import type { ByteSink, FileAccess, FileContent, FileEntry, FileStat } from '../core/files.js';
+import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 
 function ioError(path: string, e: unknown): DetkitError {
   const err = e as NodeJS.ErrnoException;
@@ -58,6 +58,10 @@ async function withParent(path: string, write: () => Promise<void>): Promise<voi
 /** fs.writeFile with a callback: one thread-pool job per file, where fs.promises takes several. */
 function writeFileFast(path: string, data: string | Uint8Array): Promise<void> {
   return new Promise((ok, fail) => writeFile(path, data, (e) => (e ? fail(e) : ok())));
+}
+
+function linkFast(from: string, to: string): Promise<void> {
+  return new Promise((ok, fail) => link(from, to, (e) => (e ? fail(e) : ok())));
 }
 
 export class NodeFiles implements FileAccess {
@@ -141,24 +145,13 @@ export class NodeFiles implements FileAccess {
     return guard(path, () => withParent(path, () => writeFileFast(path, bytes)));
   }
 
-  // Synchronous on purpose, like the reads: a batch of small files written in one loop costs
-  // open + write + close each, where the callback API adds a thread-pool job, its wake-up and a
-  // promise per file (~4× the CPU for 5,000 label files, and file creation in one folder is
-  // serialised by the kernel anyway).
+  // Writes stay asynchronous, a bounded number in flight: creating a file costs this machine kind
+  // far more kernel time than the write itself (~0.3 ms), and thread-pool writes overlap it on
+  // both cores — one synchronous loop measured ~1.5× the wall time for 5,000 label files.
   async writeMany(entries: readonly FileContent[]): Promise<void> {
-    for (const { path, data } of entries) {
-      try {
-        writeFileSync(path, data);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(path, e);
-        try {
-          mkdirSync(dirname(path), { recursive: true });
-          writeFileSync(path, data);
-        } catch (again) {
-          throw ioError(path, again);
-        }
-      }
-    }
+    await mapPool(entries, FILE_CONCURRENCY, ({ path, data }) =>
+      guard(path, () => withParent(path, () => writeFileFast(path, data))),
+    );
   }
 
   openWriter(path: string): Promise<ByteSink> {
@@ -210,18 +203,19 @@ export class NodeFiles implements FileAccess {
     );
   }
 
-  // Synchronous for the same reason as writeMany: one link is a few microseconds of kernel work.
+  // Links without the stat copyFile's callers make first: a missing source shows as ENOENT twice.
   async copyMany(pairs: readonly { from: string; to: string }[]): Promise<void> {
-    for (const { from, to } of pairs) {
+    await mapPool(pairs, FILE_CONCURRENCY, async ({ from, to }) => {
+      const source = resolve(from);
       try {
-        linkSync(resolve(from), to);
-        continue;
+        await linkFast(source, to);
+        return;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
           try {
             mkdirSync(dirname(to), { recursive: true });
-            linkSync(resolve(from), to);
-            continue;
+            await linkFast(source, to);
+            return;
           } catch (again) {
             if ((again as NodeJS.ErrnoException).code === 'ENOENT') throw ioError(from, again);
           }
@@ -229,11 +223,11 @@ export class NodeFiles implements FileAccess {
       }
       // No hard links here (another device, an existing target): copy.
       try {
-        copyFileSync(from, to);
+        await fsp.copyFile(from, to);
       } catch (e) {
-        throw ioError((e as NodeJS.ErrnoException).code === 'ENOENT' ? from : to, e);
+        throw ioError(existsSync(from) ? to : from, e);
       }
-    }
+    });
   }
 
   mkdir(path: string): Promise<void> {
