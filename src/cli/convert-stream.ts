@@ -4,7 +4,7 @@
  * counts `lossReport` gives for a whole dataset). Memory is bounded by a batch plus what the
  * target must keep until close (COCO's image records, YOLO's label-file names).
  */
-import { type DatasetFormat, LossCounter, type LossReport, mergeLoss } from '../formats/index.js';
+import { type DatasetFormat, LossCounter, type LossReport, mergeLoss, type ReadOptions } from '../formats/index.js';
 import { countBatchLoss } from '../formats/stream.js';
 import { nodeFiles, writeAtomically } from '../io/node-files.js';
 import { progressBar, warn } from './output.js';
@@ -23,11 +23,12 @@ export async function convertStreaming(
   output: string,
   refuse: (loss: LossReport) => void,
   copyImages?: boolean,
+  readOptions: ReadOptions = {},
 ): Promise<StreamedConversion | null> {
   if (copyImages || !source.readStream || !target.openStreamWriter) return null;
   const progress = progressBar(`converting ${source.name} → ${target.name}`);
   try {
-    const stream = await source.readStream(nodeFiles, input, { warn, progress });
+    const stream = await source.readStream(nodeFiles, input, { warn, progress, ...readOptions });
     const writeOptions = { imageRoot: stream.info.imageRoot, warn };
     if (target.canWriteStream && !target.canWriteStream(stream, writeOptions)) return null;
     const openWriter = target.openStreamWriter;

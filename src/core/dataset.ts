@@ -139,6 +139,11 @@ export class AnnotationTable {
     this.capacity = cap;
   }
 
+  /** Makes room for `rows` rows in all, so a reader that knows its count grows the columns once. */
+  reserve(rows: number): void {
+    if (rows > this.capacity) this.grow(rows);
+  }
+
   /** Appends one annotation and returns its row. */
   add(a: NewAnnotation): number {
     const row = this.addBox(

@@ -18,6 +18,12 @@ export interface ByteSink {
   close(): Promise<void>;
 }
 
+/** One file of a batch write. */
+export interface FileContent {
+  path: string;
+  data: string | Uint8Array;
+}
+
 export interface FileAccess {
   readText(path: string): Promise<string>;
   readBytes(path: string): Promise<Uint8Array>;
@@ -32,11 +38,45 @@ export interface FileAccess {
   list(dir: string): Promise<FileEntry[]>;
   writeText(path: string, text: string): Promise<void>;
   writeBytes(path: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Optional: many small files at once (label files, XMLs), creating parent folders — where one
+   * call per file costs more than the write itself. `writeFiles` below falls back to writeText.
+   */
+  writeMany?(entries: readonly FileContent[]): Promise<void>;
   /** A streamed writer, creating parent folders. */
   openWriter(path: string): Promise<ByteSink>;
   /** Copy a file (e.g. an image into a converted dataset); link where the platform can. */
   copyFile(from: string, to: string): Promise<void>;
+  /** Optional: `copyFile` for many files at once (5,000 images linked into a converted dataset). */
+  copyMany?(pairs: readonly { from: string; to: string }[]): Promise<void>;
   mkdir(path: string): Promise<void>;
+}
+
+/** How many files a batch write holds: big enough to amortise a call, small enough to stream. */
+const BATCH_FILES = 512;
+
+/**
+ * Writes `count` files, asking `entry(k)` for each as its batch comes (so their text need not
+ * all be held at once), through `writeMany` when the FileAccess has it.
+ */
+export async function writeFiles(
+  files: FileAccess,
+  count: number,
+  entry: (k: number) => FileContent,
+  progress?: (done: number, total: number) => void,
+): Promise<void> {
+  for (let first = 0; first < count; first += BATCH_FILES) {
+    const batch: FileContent[] = [];
+    for (let k = first; k < Math.min(count, first + BATCH_FILES); k++) batch.push(entry(k));
+    if (files.writeMany) await files.writeMany(batch);
+    else
+      await Promise.all(
+        batch.map((e) =>
+          typeof e.data === 'string' ? files.writeText(e.path, e.data) : files.writeBytes(e.path, e.data),
+        ),
+      );
+    progress?.(first + batch.length, count);
+  }
 }
 
 export async function exists(files: FileAccess, path: string): Promise<boolean> {

@@ -7,8 +7,27 @@ export function joinPath(...parts: string[]): string {
   return normalizePath(joined);
 }
 
+/** True when `path` has no empty, '.' or '..' segment and no trailing '/': already normal. */
+function isNormal(path: string): boolean {
+  const n = path.length;
+  if (n > 1 && path.charCodeAt(n - 1) === 47) return false;
+  let segmentStart = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && path.charCodeAt(i) !== 47) continue;
+    const length = i - segmentStart;
+    // An empty segment is fine only as the leading '/' of an absolute path.
+    if (length === 0 && !(i === 0 && n > 1)) return false;
+    if (length === 1 && path.charCodeAt(segmentStart) === 46) return false;
+    if (length === 2 && path.charCodeAt(segmentStart) === 46 && path.charCodeAt(segmentStart + 1) === 46) return false;
+    segmentStart = i + 1;
+  }
+  return true;
+}
+
 export function normalizePath(path: string): string {
   if (path === '') return '.';
+  // Most paths are already normal (joined from normal parts): checking is cheaper than rebuilding.
+  if (isNormal(path)) return path;
   const absolute = path.startsWith('/');
   const out: string[] = [];
   for (const segment of path.split('/')) {

@@ -123,12 +123,16 @@ function readImages(list: unknown[], file: string, into: Dataset): void {
 }
 
 function readAnnotations(list: unknown[], base: string, file: string, into: Dataset, results: boolean): void {
+  let current = 0;
+  const at = (field: string) => `${base}[${current}].${field}`;
   const t = into.annotations;
+  t.reserve(t.length + list.length);
   for (let i = 0; i < list.length; i++) {
     const a = list[i];
     if (!isObject(a)) bad(file, `${base}[${i}]`, `expected an object, got ${jsonKind(a)}`);
-    // Paths are built only on failure: the happy path allocates nothing per record.
-    const at = (field: string) => `${base}[${i}].${field}`;
+    // Paths are built only on failure: the happy path allocates nothing per record (`at` is
+    // hoisted out of the loop by reading `i` from the enclosing scope).
+    current = i;
     if (typeof a.image_id !== 'number') {
       bad(
         file,
@@ -152,7 +156,11 @@ function readAnnotations(list: unknown[], base: string, file: string, into: Data
     let w: number;
     let h: number;
     if (Array.isArray(bbox) && bbox.length === 4) {
-      [x, y, w, h] = bbox;
+      // Indexed, not destructured: destructuring goes through the array iterator.
+      x = bbox[0];
+      y = bbox[1];
+      w = bbox[2];
+      h = bbox[3];
       if (typeof x !== 'number' || typeof y !== 'number' || typeof w !== 'number' || typeof h !== 'number') {
         const k = bbox.findIndex((v) => typeof v !== 'number');
         bad(file, `${at('bbox')}[${k}]`, `bbox values must be numbers, got ${jsonKind(bbox[k])}`);

@@ -80,12 +80,13 @@ export function annotationRecord(t: AnnotationTable, row: number): string {
   const h = t.boxes[b + 3];
   const area = t.hasArea(row) ? t.areas[row] : w * h;
   let line = `{"id":${num(t.ids[row])},"image_id":${num(t.imageIds[row])},"category_id":${t.categoryIds[row]},"bbox":[${num(t.boxes[b])},${num(t.boxes[b + 1])},${num(w)},${num(h)}],"area":${num(area)},"iscrowd":${t.isCrowd(row) ? 1 : 0}`;
-  const seg = t.segmentations.get(row);
+  // The sparse maps are empty for most datasets: skip their lookups then.
+  const seg = t.segmentations.size > 0 ? t.segmentations.get(row) : undefined;
   if (seg !== undefined) line += `,"segmentation":${JSON.stringify(seg)}`;
   if (t.hasScore(row)) line += `,"score":${num(t.scores[row])}`;
   const attrs = t.attributesOf(row);
   if (attrs) line += `,"attributes":${JSON.stringify(attrs)}`;
-  return `${line}${extraFields(t.extras.get(row))}}`;
+  return t.extras.size > 0 ? `${line}${extraFields(t.extras.get(row))}}` : `${line}}`;
 }
 
 /** One results record: only what the source had (no id unless it carried one, area only when given). */

@@ -67,6 +67,18 @@ export async function copyImages(
   targets: string[],
   options: WriteOptions,
 ): Promise<void> {
+  const embedded = dataset.info.embeddedImages;
+  if (files.copyMany && !embedded?.size) {
+    try {
+      const pairs = dataset.images.map((im, k) => ({
+        from: imagePath(dataset, im, options.imageRoot),
+        to: joinPath(outDir, targets[k]),
+      }));
+      return await files.copyMany(pairs);
+    } catch {
+      // Image by image below: its error names the missing image and its id.
+    }
+  }
   await mapPool(dataset.images, FILE_CONCURRENCY, (image, k) =>
     copyImage(dataset, image, files, joinPath(outDir, targets[k]), options.imageRoot),
   );

@@ -5,9 +5,8 @@
  */
 import type { Dataset, ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
-import type { FileAccess } from '../core/files.js';
+import { type FileAccess, writeFiles } from '../core/files.js';
 import { basename, joinPath, stem } from '../core/paths.js';
-import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 import type { WriteOptions, WriteResult } from './format.js';
 import { copyImages } from './images.js';
 import type { LossReport } from './loss.js';
@@ -97,11 +96,12 @@ export async function writeVoc(
 
   const annotationDir = joinPath(path, 'Annotations');
   await files.mkdir(annotationDir);
-  let done = 0;
-  await mapPool(dataset.images, FILE_CONCURRENCY, async (_im, k) => {
-    await files.writeText(`${annotationDir}/${stems[k]}.xml`, xmlFor(k));
-    options.progress?.(++done, dataset.images.length);
-  });
+  await writeFiles(
+    files,
+    dataset.images.length,
+    (k) => ({ path: `${annotationDir}/${stems[k]}.xml`, data: xmlFor(k) }),
+    options.progress,
+  );
   for (const s of stems) written.push(`Annotations/${s}.xml`);
 
   for (const [split, ids] of splitLists(dataset.images, stems)) {

@@ -55,12 +55,19 @@ export function parseYoloLabels(
   const namesFrom = context.namesFrom ? ` in ${context.namesFrom}` : '';
   let start = 0;
   let lineNo = 0;
+  // Tabs send lines to the general split (see fieldsOf): the fast path is for files without.
+  const fast = task === 'detect' && !text.includes('\t');
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    let line = text.slice(start, end);
+    const from = start;
     start = end + 1;
     lineNo++;
+    if (fast) {
+      const to = text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      if (detectLine(text, from, to, classCount, width, height, sink)) continue;
+    }
+    let line = text.slice(from, end);
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.trim() === '') continue;
     const fields = fieldsOf(line);
@@ -104,6 +111,46 @@ export function parseYoloLabels(
       sink.polygon(cls, points);
     }
   }
+}
+
+/** `text[from, to)` as a finite number, or NaN. */
+function numberIn(text: string, from: number, to: number): number {
+  const x = Number(text.slice(from, to));
+  return Number.isFinite(x) ? x : Number.NaN;
+}
+
+/**
+ * A detect line as writers write it — five fields split by single spaces, a class in range,
+ * finite numbers — read without splitting it into an array. False sends the line to the general
+ * path, which reads it the same way or names what is wrong.
+ */
+function detectLine(
+  text: string,
+  from: number,
+  to: number,
+  classCount: number,
+  width: number,
+  height: number,
+  sink: YoloLabelSink,
+): boolean {
+  const s1 = text.indexOf(' ', from);
+  const s2 = s1 < 0 ? -1 : text.indexOf(' ', s1 + 1);
+  const s3 = s2 < 0 ? -1 : text.indexOf(' ', s2 + 1);
+  const s4 = s3 < 0 ? -1 : text.indexOf(' ', s3 + 1);
+  if (s1 <= from || s2 <= s1 + 1 || s3 <= s2 + 1 || s4 <= s3 + 1 || s4 + 1 >= to) return false;
+  const s5 = text.indexOf(' ', s4 + 1);
+  if (s5 >= 0 && s5 < to) return false;
+  const cls = Number(text.slice(from, s1));
+  if (!Number.isInteger(cls) || cls < 0 || cls >= classCount) return false;
+  const cx = numberIn(text, s1 + 1, s2);
+  const cy = numberIn(text, s2 + 1, s3);
+  const wn = numberIn(text, s3 + 1, s4);
+  const hn = numberIn(text, s4 + 1, to);
+  if (Number.isNaN(cx) || Number.isNaN(cy) || Number.isNaN(wn) || Number.isNaN(hn)) return false;
+  const w = wn * width;
+  const h = hn * height;
+  sink.box(cls, cx * width - w / 2, cy * height - h / 2, w, h);
+  return true;
 }
 
 /** The detect line for an absolute box. */

@@ -8,6 +8,9 @@
  * categories: then class k takes the known category named names[k] (see category-map.ts), so
  * a COCO→YOLO→COCO round trip gets COCO's ids back. Image ids are 1..N in read order, or
  * those of the `images` option's records with the same file name.
+ *
+ * The `imageRoot` option reads a YOLO folder whose images are elsewhere (written without
+ * copying them): the label files are listed and each is paired with its image there.
  */
 import { Dataset, type ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
@@ -34,6 +37,8 @@ export function labelPathFor(imagePath: string): string {
 interface Listed {
   /** Where the image is. */
   path: string;
+  /** Its label file, when the label files drive the read (the `imageRoot` option); else derived from `path`. */
+  label?: string;
   /** The same, relative to the dataset root (ImageRecord.file). */
   file: string;
   split: string | undefined;
@@ -115,6 +120,56 @@ async function listImages(files: FileAccess, config: YoloConfig): Promise<Listed
   return [...byPath.values()];
 }
 
+/** The labels folder Ultralytics pairs with an image folder: the last `/images` becomes `/labels`. */
+function labelDirFor(imageDir: string): string {
+  return dirname(labelPathFor(`${imageDir}/x.jpg`));
+}
+
+/**
+ * The `imageRoot` option: the images are elsewhere (a YOLO output written without copying
+ * them), so the label files drive the read, as in globox. Each `labels/<sub>/<name>.txt` takes
+ * the image under `imageRoot` at `<split folder>/<sub>/<name>.*`, else `<sub>/<name>.*`, else
+ * the one image named `<name>.*`. Images without a label file are not seen.
+ */
+async function imagesFromLabels(files: FileAccess, config: YoloConfig, imageRoot: string): Promise<Listed[]> {
+  const byPath = new Map<string, string>();
+  const byName = new Map<string, string | null>();
+  for (const rel of await walkFiles(files, imageRoot, isImagePath)) {
+    const key = rel.slice(0, rel.lastIndexOf('.'));
+    byPath.set(key, rel);
+    const name = key.slice(key.lastIndexOf('/') + 1);
+    byName.set(name, byName.has(name) ? null : rel);
+  }
+  const imagesDir = joinPath(config.root, 'images');
+  const byLabel = new Map<string, Listed>();
+  for (const { split, sources } of config.splits) {
+    for (const source of sources) {
+      if (extname(source.path) === '.txt') continue;
+      const labelDir = labelDirFor(source.path);
+      if (!(await files.stat(labelDir))?.isDirectory) continue;
+      const under = relativePath(imagesDir, source.path);
+      const prefix = under === '.' || under.startsWith('..') ? '' : `${under}/`;
+      for (const rel of await walkFiles(files, labelDir, (p) => p.endsWith('.txt'))) {
+        const label = `${labelDir}/${rel}`;
+        const seen = byLabel.get(label);
+        if (seen) {
+          if (seen.split !== split) seen.split = undefined;
+          continue;
+        }
+        const key = rel.slice(0, -4);
+        const file = byPath.get(prefix + key) ?? byPath.get(key) ?? byName.get(key.slice(key.lastIndexOf('/') + 1));
+        if (!file) {
+          throw new DetkitError(`no image for this label file under ${imageRoot} (looked for ${prefix}${key}.*)`, {
+            file: label,
+          });
+        }
+        byLabel.set(label, { path: joinPath(imageRoot, file), file, split, label });
+      }
+    }
+  }
+  return [...byLabel.values()];
+}
+
 /** Which label files exist, by listing each label folder once instead of a stat per image. */
 async function existingLabels(files: FileAccess, labelPaths: string[]): Promise<Set<string>> {
   const dirs = [...new Set(labelPaths.map((p) => p.slice(0, p.lastIndexOf('/'))))];
@@ -139,9 +194,10 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
   if (config.splits.length === 0) {
     throw new DetkitError('no train, val or test entry: nothing says where the images are', { file: yamlFile });
   }
-  const images = await listImages(files, config);
-  const labelPaths = images.map((im) => labelPathFor(im.path));
-  const existing = await existingLabels(files, labelPaths);
+  const imageRoot = typeof options.imageRoot === 'string' ? joinPath(options.imageRoot) : undefined;
+  const images = imageRoot ? await imagesFromLabels(files, config, imageRoot) : await listImages(files, config);
+  const labelPaths = images.map((im) => im.label ?? labelPathFor(im.path));
+  const existing = imageRoot ? new Set(labelPaths) : await existingLabels(files, labelPaths);
   const orphans = existing.size - labelPaths.filter((p) => existing.has(p)).length;
   if (orphans > 0) options.warn?.(`${orphans} label files have no image next to them and were not read`);
 
@@ -183,7 +239,7 @@ export async function readYolo(files: FileAccess, path: string, options: ReadOpt
   dataset.categories = categories;
   dataset.info = {
     sourceFormat: 'yolo',
-    imageRoot: config.root,
+    imageRoot: imageRoot ?? config.root,
     task: config.task === 'detect' ? 'detection' : config.task === 'segment' ? 'segmentation' : 'obb',
   };
   const t = dataset.annotations;

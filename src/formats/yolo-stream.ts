@@ -9,12 +9,10 @@
  * image met again in a later batch has its lines appended to its label file at close.
  */
 import { DetkitError } from '../core/errors.js';
-import type { FileAccess } from '../core/files.js';
+import { type FileAccess, type FileContent, writeFiles } from '../core/files.js';
 import { joinPath, stem } from '../core/paths.js';
-import { FILE_CONCURRENCY } from '../core/pool.js';
 import type { ImageBatch, StreamHeader, StreamWriter, WriteOptions, WriteResult } from './format.js';
 import type { LossReport } from './loss.js';
-import { WriteQueue } from './stream.js';
 import { formatBoxLine } from './yolo-lines.js';
 import { classMapping } from './yolo-write.js';
 import { formatDataYaml, parseTask, YOLO_SPLITS } from './yolo-yaml.js';
@@ -33,7 +31,6 @@ export async function openYoloStreamWriter(
 ): Promise<StreamWriter> {
   const out = joinPath(path);
   const { classOf, names, renumbered } = classMapping(header);
-  const queue = new WriteQueue(FILE_CONCURRENCY);
   /** Image id by label file: a second image on the same file is an error, the same image appends. */
   const owner = new Map<string, number>();
   const appended = new Map<string, string>();
@@ -46,6 +43,7 @@ export async function openYoloStreamWriter(
     async add(batch: ImageBatch) {
       const t = batch.annotations;
       const corners = batch.corners;
+      const labels: FileContent[] = [];
       for (let k = 0; k < batch.images.length; k++) {
         const im = batch.images[k];
         const first = batch.offsets[k];
@@ -90,13 +88,14 @@ export async function openYoloStreamWriter(
         owner.set(label, im.id);
         if (im.split) splits.add(im.split);
         else unsplit++;
-        await queue.run(() => files.writeText(`${out}/${label}`, text));
-        options.progress?.(++done, 0);
+        labels.push({ path: `${out}/${label}`, data: text });
       }
+      await writeFiles(files, labels.length, (k) => labels[k]);
+      done += labels.length;
+      options.progress?.(done, 0);
     },
 
     async close(): Promise<WriteResult> {
-      await queue.drain();
       for (const [label, text] of appended) {
         const path = `${out}/${label}`;
         await files.writeText(path, (await files.readText(path)) + text);

@@ -9,9 +9,8 @@
  */
 import type { Dataset, ImageRecord } from '../core/dataset.js';
 import { DetkitError } from '../core/errors.js';
-import type { FileAccess } from '../core/files.js';
+import { type FileAccess, writeFiles } from '../core/files.js';
 import { basename, joinPath, stem } from '../core/paths.js';
-import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 import type { WriteOptions, WriteResult } from './format.js';
 import { copyImages } from './images.js';
 import type { LossReport } from './loss.js';
@@ -126,11 +125,12 @@ export async function writeYolo(
 
   const out = joinPath(path);
   await files.writeText(`${out}/data.yaml`, formatDataYaml(split.yaml, names, task));
-  let done = 0;
-  await mapPool(dataset.images, FILE_CONCURRENCY, async (_im, k) => {
-    await files.writeText(`${out}/${labelFiles[k]}`, labelText(k));
-    options.progress?.(++done, dataset.images.length);
-  });
+  await writeFiles(
+    files,
+    dataset.images.length,
+    (k) => ({ path: `${out}/${labelFiles[k]}`, data: labelText(k) }),
+    options.progress,
+  );
   const written = ['data.yaml', ...labelFiles];
 
   if (options.copyImages) {

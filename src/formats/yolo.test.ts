@@ -6,6 +6,7 @@ import type { Dataset } from '../core/dataset.js';
 import { nodeFiles } from '../io/node-files.js';
 import { FIXTURES, fixtureCopy } from './fixtures.test.util.js';
 import { yolo } from './yolo.js';
+import { parseYoloLabels } from './yolo-lines.js';
 import { labelPathFor } from './yolo-read.js';
 
 const DETECT_IMAGES: Record<string, [number, number]> = {
@@ -176,4 +177,47 @@ test("YOLO read: a '../' split entry that does not exist is tried without it, as
     ],
   );
   assert.deepEqual(rows(d), [[1, 0, 0, 0, 20, 10]]);
+});
+
+test('YOLO read with imageRoot: label files pair with images elsewhere, by split folder then by name', async () => {
+  const dir = await fixtureCopy('yolo/detect');
+  // The images live outside the dataset: a.jpg under a split folder, b.png and d.jpg flat.
+  const images = await fixtureCopy(null, { 'train/a.jpg': [640, 480], 'b.png': [100, 50], 'd.jpg': [10, 20] });
+  const d = await yolo.read(nodeFiles, dir, { imageRoot: images });
+  assert.deepEqual(d.images, [
+    { id: 1, file: 'train/a.jpg', width: 640, height: 480, split: 'train' },
+    { id: 2, file: 'b.png', width: 100, height: 50, split: 'train' },
+    { id: 3, file: 'd.jpg', width: 10, height: 20, split: 'val' },
+  ]);
+  assert.equal(d.info.imageRoot, images);
+  assert.deepEqual(rows(d), [
+    [1, 0, 240, 120, 160, 240],
+    [1, 2, 10, 20, 30, 40],
+    [3, 1, 0, 0, 10, 20],
+  ]);
+});
+
+test('YOLO read with imageRoot: a label file without its image names the label file', async () => {
+  const dir = await fixtureCopy('yolo/detect');
+  const images = await fixtureCopy(null, { 'a.jpg': [640, 480], 'b.png': [100, 50] });
+  await assert.rejects(yolo.read(nodeFiles, dir, { imageRoot: images }), (e: Error) => {
+    assert.match(e.message, /labels\/val\/d\.txt: no image for this label file under .* \(looked for val\/d\.\*\)/);
+    return true;
+  });
+});
+
+test('YOLO labels: single-space lines (the fast path) read exactly as tab- and multi-space-separated ones', () => {
+  const lines = ['3 0.1234567890123 0.5 0.25 0.125', '0 1e-3 0.999999 0.3333333333333333 2E-1', '7 0x0 .5 5e-1 1'];
+  const read = (text: string) => {
+    const boxes: number[][] = [];
+    parseYoloLabels(text, 'a.txt', 'detect', 8, 640, 480, {
+      box: (cls, x, y, w, h) => boxes.push([cls, x, y, w, h]),
+      polygon: () => assert.fail('no polygons in a detect file'),
+    });
+    return boxes;
+  };
+  const fast = read(`${lines.join('\r\n')}\r\n`);
+  assert.equal(fast.length, 3);
+  assert.deepEqual(read(lines.map((l) => l.replaceAll(' ', '\t')).join('\n')), fast);
+  assert.deepEqual(read(lines.map((l) => ` ${l.replaceAll(' ', '  ')} `).join('\n')), fast);
 });

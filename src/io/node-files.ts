@@ -5,7 +5,9 @@ import {
   closeSync,
   createReadStream,
   createWriteStream,
+  existsSync,
   promises as fsp,
+  link,
   mkdirSync,
   openSync,
   readFileSync,
@@ -15,7 +17,8 @@ import {
 import { dirname, extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DetkitError } from '../core/errors.js';
-import type { ByteSink, FileAccess, FileEntry, FileStat } from '../core/files.js';
+import type { ByteSink, FileAccess, FileContent, FileEntry, FileStat } from '../core/files.js';
+import { FILE_CONCURRENCY, mapPool } from '../core/pool.js';
 
 function ioError(path: string, e: unknown): DetkitError {
   const err = e as NodeJS.ErrnoException;
@@ -55,6 +58,10 @@ async function withParent(path: string, write: () => Promise<void>): Promise<voi
 /** fs.writeFile with a callback: one thread-pool job per file, where fs.promises takes several. */
 function writeFileFast(path: string, data: string | Uint8Array): Promise<void> {
   return new Promise((ok, fail) => writeFile(path, data, (e) => (e ? fail(e) : ok())));
+}
+
+function linkFast(from: string, to: string): Promise<void> {
+  return new Promise((ok, fail) => link(from, to, (e) => (e ? fail(e) : ok())));
 }
 
 export class NodeFiles implements FileAccess {
@@ -138,6 +145,15 @@ export class NodeFiles implements FileAccess {
     return guard(path, () => withParent(path, () => writeFileFast(path, bytes)));
   }
 
+  // Writes stay asynchronous, a bounded number in flight: creating a file costs this machine kind
+  // far more kernel time than the write itself (~0.3 ms), and thread-pool writes overlap it on
+  // both cores — one synchronous loop measured ~1.5× the wall time for 5,000 label files.
+  async writeMany(entries: readonly FileContent[]): Promise<void> {
+    await mapPool(entries, FILE_CONCURRENCY, ({ path, data }) =>
+      guard(path, () => withParent(path, () => writeFileFast(path, data))),
+    );
+  }
+
   openWriter(path: string): Promise<ByteSink> {
     return guard(path, async () => {
       await fsp.mkdir(dirname(path), { recursive: true });
@@ -185,6 +201,33 @@ export class NodeFiles implements FileAccess {
         }
       }),
     );
+  }
+
+  // Links without the stat copyFile's callers make first: a missing source shows as ENOENT twice.
+  async copyMany(pairs: readonly { from: string; to: string }[]): Promise<void> {
+    await mapPool(pairs, FILE_CONCURRENCY, async ({ from, to }) => {
+      const source = resolve(from);
+      try {
+        await linkFast(source, to);
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+          try {
+            mkdirSync(dirname(to), { recursive: true });
+            await linkFast(source, to);
+            return;
+          } catch (again) {
+            if ((again as NodeJS.ErrnoException).code === 'ENOENT') throw ioError(from, again);
+          }
+        }
+      }
+      // No hard links here (another device, an existing target): copy.
+      try {
+        await fsp.copyFile(from, to);
+      } catch (e) {
+        throw ioError(existsSync(from) ? to : from, e);
+      }
+    });
   }
 
   mkdir(path: string): Promise<void> {

@@ -21,6 +21,7 @@ interface ConvertOptions extends CommonOptions {
   to?: string;
   strict?: boolean;
   copyImages?: boolean;
+  imagesRoot?: string;
 }
 
 /** `--to`, or the one format whose output extension the path has. */
@@ -47,6 +48,7 @@ export function registerConvert(program: Command): void {
     .option('--to <format>', 'output format (inferred from the output extension when obvious)')
     .option('--strict', 'fail (exit 1, nothing written) if anything would be lost')
     .option('--copy-images', 'copy image files next to the converted annotations')
+    .option('--images-root <dir>', 'folder holding the input images (default: where the format keeps them)')
     .option('--json', 'machine-readable output')
     .action(async (input: string, output: string, options: ConvertOptions) => {
       const target = targetFormat(output, options.to);
@@ -57,12 +59,13 @@ export function registerConvert(program: Command): void {
         throw new ExitCode(1);
       };
       const source = options.from ? getFormat(options.from) : (await detectFormat(nodeFiles, input)).format;
-      const streamed = await convertStreaming(source, target, input, output, refuse, options.copyImages);
+      const readOptions = { imageRoot: options.imagesRoot };
+      const streamed = await convertStreaming(source, target, input, output, refuse, options.copyImages, readOptions);
       if (streamed) {
         report(options, { input, output, from: source.name, to: target.name, ...streamed });
         return;
       }
-      const { dataset, format } = await loadDataset(input, source.name);
+      const { dataset, format } = await loadDataset(input, source.name, readOptions);
       const expected = lossReport(dataset, target.capabilities);
       refuse(expected);
       const progress = progressBar(`writing ${target.name}`);

@@ -5,6 +5,7 @@ import { type CommonOptions, printJson, say, table } from '../output.js';
 
 interface StatsOptions extends CommonOptions {
   from?: string;
+  imagesRoot?: string;
 }
 
 export function registerStats(program: Command): void {
@@ -13,9 +14,10 @@ export function registerStats(program: Command): void {
     .description('Count images, annotations, classes, splits, box sizes and shapes')
     .argument('<path>', 'dataset file or folder')
     .option('--from <format>', 'dataset format (detected when left out)')
+    .option('--images-root <dir>', 'folder holding the images (default: where the format keeps them)')
     .option('--json', 'machine-readable output')
     .action(async (path: string, options: StatsOptions) => {
-      const { dataset, format } = await loadDataset(path, options.from);
+      const { dataset, format } = await loadDataset(path, options.from, { imageRoot: options.imagesRoot });
       const s = datasetStats(dataset);
       if (options.json) {
         printJson({ path, format: format.name, ...s });
