@@ -23,8 +23,9 @@ interface Target {
   fd: number;
   text: ByteText;
   annotations: number;
-  /** Image indices in first-seen order. */
+  /** Image indices in first-seen order, and the box file each was met in (its folder names it). */
   images: number[];
+  imageFiles: number[];
 }
 
 export async function writeCocoFromOpenImages(
@@ -38,9 +39,8 @@ export async function writeCocoFromOpenImages(
   const targets = new Map<string, Target>();
   let width = new Uint32Array(1 << 16);
   let height = new Uint32Array(1 << 16);
-  let firstFile = new Uint8Array(1 << 16);
-  /** Which target holds image k (+1; 0 = not yet seen). */
-  let holder = new Uint8Array(1 << 16);
+  /** The targets holding image k, one bit each (an ImageID can come in two splits' files). */
+  let holder = new Uint32Array(1 << 16);
   const targetList: Target[] = [];
   let resolved = 0;
   let nextId = 0;
@@ -53,7 +53,13 @@ export async function writeCocoFromOpenImages(
     if (!t) {
       const file = asFile ? out : joinPath(out, 'annotations', `instances_${key || 'default'}.json`);
       if (!asFile) mkdirSync(joinPath(out, 'annotations'), { recursive: true });
-      t = { fd: openSync(file, 'w'), text: new ByteText(FLUSH + (1 << 16)), annotations: 0, images: [] };
+      t = {
+        fd: openSync(file, 'w'),
+        text: new ByteText(FLUSH + (1 << 16)),
+        annotations: 0,
+        images: [],
+        imageFiles: [],
+      };
       t.text.ascii('{\n"annotations":[');
       targets.set(key, t);
       targetList.push(t);
@@ -85,13 +91,11 @@ export async function writeCocoFromOpenImages(
         const n = Math.max(width.length * 2, ids.length);
         width = grow(width, n);
         height = grow(height, n);
-        firstFile = grow(firstFile, n);
         holder = grow(holder, n);
       }
       const folder = imageFolder(src.boxFiles[f].split);
       for (; resolved < ids.length; resolved++) {
         const packed = sizes.get(ids[resolved]);
-        firstFile[resolved] = f;
         if (packed === undefined) {
           throw new DetkitError(
             `image "${folder}/${ids[resolved]}.jpg" has no known size: COCO boxes are in pixels (give the reader image sizes)`,
@@ -109,11 +113,15 @@ export async function writeCocoFromOpenImages(
         const k = rows.image[row];
         rowWidth[row] = width[k];
         rowHeight[row] = height[k];
-        if (holder[k] === 0) {
-          holder[k] = index + 1;
+        const bit = 1 << index;
+        if ((holder[k] & bit) === 0) {
+          if (holder[k] === 0) {
+            images++;
+            if (asFile && split) splitInSingleFile++;
+          }
+          holder[k] |= bit;
           t.images.push(k);
-          images++;
-          if (asFile && split) splitInSingleFile++;
+          t.imageFiles.push(f);
         }
       }
       // The head and anything printed here so far go before this block.
@@ -141,7 +149,7 @@ export async function writeCocoFromOpenImages(
         text.ascii(i === 0 ? '\n{"id":' : ',\n{"id":');
         text.uint(k + 1);
         text.ascii(',"file_name":');
-        text.text(JSON.stringify(`${imageFolder(src.boxFiles[firstFile[k]].split)}/${src.images.ids[k]}.jpg`));
+        text.text(JSON.stringify(`${imageFolder(src.boxFiles[t.imageFiles[i]].split)}/${src.images.ids[k]}.jpg`));
         text.ascii(',"width":');
         text.uint(width[k]);
         text.ascii(',"height":');

@@ -49,7 +49,8 @@ export async function convertOpenImagesFast(
   // The general streamed path, for comparisons (tests, benchmarks).
   if (process.env.DETKIT_OPENIMAGES_GENERAL === '1') return null;
   const layout = await findLayout(nodeFiles, input);
-  if (layout.labelFiles.length > 0) return null;
+  // Image-level labels are left to the general path, as are more splits than a bit mask holds.
+  if (layout.labelFiles.length > 0 || layout.boxFiles.length > 32) return null;
   for (const box of layout.boxFiles) {
     if (!scannable(headerOf(box.path))) return null;
     if (target.name === 'coco' && (await nodeFiles.stat(joinPath(layout.dir, box.split || 'images')))?.isDirectory) {

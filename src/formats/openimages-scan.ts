@@ -236,11 +236,36 @@ export class BoxScanner {
       this.started = true;
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
     }
-    for (;;) {
+    if (!this.columns) {
       const next = bytes.indexOf(10, start);
-      if (next < 0) break;
-      this.line(bytes, start, next);
+      if (next < 0) {
+        this.carry = bytes.slice(start);
+        return this.rows;
+      }
+      this.line(bytes, start, next, 0, false);
       start = next + 1;
+    }
+    // One pass over the bytes: commas into the field bounds, a quote noted, a line break ends a row.
+    const b = this.bounds;
+    let count = 1;
+    let quoted = false;
+    b[0] = start;
+    for (let i = start; i < bytes.length; i++) {
+      const ch = bytes[i];
+      if (ch > 44) continue;
+      if (ch === 44) {
+        if (count < 64) {
+          b[count * 2 - 1] = i;
+          b[count * 2] = i + 1;
+        }
+        count++;
+      } else if (ch === 10) {
+        this.line(bytes, start, i, count, quoted);
+        start = i + 1;
+        count = 1;
+        quoted = false;
+        b[0] = start;
+      } else if (ch === 34) quoted = true;
     }
     this.carry = bytes.slice(start);
     return this.rows;
@@ -248,7 +273,7 @@ export class BoxScanner {
 
   end(): BoxRows {
     this.rows.reset();
-    if (this.carry.length > 0) this.line(this.carry, 0, this.carry.length);
+    if (this.carry.length > 0) this.line(this.carry, 0, this.carry.length, 0, false);
     this.carry = new Uint8Array(0);
     if (!this.columns) throw new DetkitError('empty file: expected a header line', { file: this.file });
     return this.rows;
@@ -258,7 +283,11 @@ export class BoxScanner {
     throw new DetkitError(detail, { file: this.file, line: this.lineNo });
   }
 
-  private line(bytes: Uint8Array, start: number, end: number): void {
+  /**
+   * One line; `count` fields already bounded by the caller's pass (0: find them here), the
+   * last one ending at `end`.
+   */
+  private line(bytes: Uint8Array, start: number, end: number, count: number, quoted: boolean): void {
     this.lineNo++;
     if (end > start && bytes[end - 1] === 13) end--;
     if (end === start) return;
@@ -268,18 +297,19 @@ export class BoxScanner {
     }
     const c = this.columns;
     const b = this.bounds;
-    let count = 1;
-    b[0] = start;
-    let quoted = false;
-    for (let i = start; i < end; i++) {
-      const ch = bytes[i];
-      if (ch === 44) {
-        if (count < 64) {
-          b[count * 2 - 1] = i;
-          b[count * 2] = i + 1;
-        }
-        count++;
-      } else if (ch === 34) quoted = true;
+    if (count === 0) {
+      count = 1;
+      b[0] = start;
+      for (let i = start; i < end; i++) {
+        const ch = bytes[i];
+        if (ch === 44) {
+          if (count < 64) {
+            b[count * 2 - 1] = i;
+            b[count * 2] = i + 1;
+          }
+          count++;
+        } else if (ch === 34) quoted = true;
+      }
     }
     if (count <= 64) b[count * 2 - 1] = end;
     if (quoted) {
