@@ -17,10 +17,19 @@ function rand(): number {
 
 test('number prints what JS prints (shortest round trip), null for NaN and infinities', () => {
   for (const v of [0, 1, 42, 0.1 + 0.2, 131.77036800000008, 1e21, 1e-7, -2.5, -0, 2 ** 53 + 2]) {
-    assert.equal(printed((t) => t.number(v)), `${v}`);
+    assert.equal(
+      printed((t) => t.number(v)),
+      `${v}`,
+    );
   }
-  assert.equal(printed((t) => t.number(Number.NaN)), 'null');
-  assert.equal(printed((t) => t.number(Number.POSITIVE_INFINITY)), 'null');
+  assert.equal(
+    printed((t) => t.number(Number.NaN)),
+    'null',
+  );
+  assert.equal(
+    printed((t) => t.number(Number.POSITIVE_INFINITY)),
+    'null',
+  );
 });
 
 test('decimal from digits equals JS printing for sums, halves, differences and pixel products of 6-decimal values', () => {
@@ -38,15 +47,28 @@ test('decimal from digits equals JS printing for sums, halves, differences and p
       [(x2 * W - x1 * W) * (x2 * W), (b - a) * W * b * W, 12],
     ];
     for (const [value, n, scale] of cases) {
-      assert.equal(printed((t) => t.decimal(value, n, scale)), `${value}`, `${n}/10^${scale}`);
+      assert.equal(
+        printed((t) => t.decimal(value, n, scale)),
+        `${value}`,
+        `${n}/10^${scale}`,
+      );
     }
   }
 });
 
 test('decimal falls back to JS printing where the digits are not the value (or it needs an exponent)', () => {
-  assert.equal(printed((t) => t.decimal(0.1 + 0.2, 3, 1)), '0.30000000000000004');
-  assert.equal(printed((t) => t.decimal(5e-7, 5, 7)), '5e-7');
-  assert.equal(printed((t) => t.decimal(0.5, Number.NaN, 0)), '0.5');
+  assert.equal(
+    printed((t) => t.decimal(0.1 + 0.2, 3, 1)),
+    '0.30000000000000004',
+  );
+  assert.equal(
+    printed((t) => t.decimal(5e-7, 5, 7)),
+    '5e-7',
+  );
+  assert.equal(
+    printed((t) => t.decimal(0.5, Number.NaN, 0)),
+    '0.5',
+  );
 });
 
 test('text is UTF-8 and the buffer grows as needed', () => {
