@@ -7,6 +7,7 @@
 import { type DatasetFormat, LossCounter, type LossReport, mergeLoss, type ReadOptions } from '../formats/index.js';
 import { countBatchLoss } from '../formats/stream.js';
 import { nodeFiles, writeAtomically } from '../io/node-files.js';
+import { convertOpenImagesFast } from './convert-openimages.js';
 import { progressBar, warn } from './output.js';
 
 export interface StreamedConversion {
@@ -28,6 +29,8 @@ export async function convertStreaming(
   if (copyImages || !source.readStream || !target.openStreamWriter) return null;
   const progress = progressBar(`converting ${source.name} → ${target.name}`);
   try {
+    const fast = await convertOpenImagesFast(source, target, input, output, refuse, progress, warn);
+    if (fast) return fast;
     const stream = await source.readStream(nodeFiles, input, { warn, progress, ...readOptions });
     const writeOptions = { imageRoot: stream.info.imageRoot, warn };
     if (target.canWriteStream && !target.canWriteStream(stream, writeOptions)) return null;

@@ -122,12 +122,16 @@ export interface ImageBatch {
    * normalised writers use them so values go out as read, without a round trip through pixels.
    */
   corners?: Float64Array;
+  /** The file and line each image's first row came from (for messages about the image). */
+  sources?: { file: string; lines: ArrayLike<number> };
 }
 
 export interface DatasetStream extends StreamHeader {
   batches: AsyncIterable<ImageBatch>;
   /** Files image sizes were read from (for messages about images without a size). */
   sizeSources?: string[];
+  /** Where a sizes file would have been looked for, named when there is none. */
+  expectedSizeFile?: string;
 }
 
 export interface StreamWriter {

@@ -73,6 +73,7 @@ export async function openImagesStream(
   state.total = total;
   return {
     sizeSources: layout.sizeFiles,
+    expectedSizeFile: joinPath(layout.dir, 'image-sizes.csv'),
     categories,
     info: { sourceFormat: 'openimages', imageRoot: layout.dir, task: 'detection' },
     batches: (async function* () {
@@ -105,6 +106,9 @@ interface StreamState {
 class BatchBuilder {
   images: ImageRecord[] = [];
   offsets: number[] = [0];
+  /** Line of each image's first row here (0 for an image without rows). */
+  lines: number[] = [];
+  file = '';
   table: AnnotationTable;
   corners: Float64Array;
 
@@ -136,6 +140,7 @@ async function* boxBatches(
   const bounds = new Int32Array(512);
   let current = '';
   let builder = new BatchBuilder(16384);
+  builder.file = file;
   let lineNo = 0;
   let quoteText = '';
   let quoteAt = -1;
@@ -208,6 +213,7 @@ async function* boxBatches(
       current = detachedString(text, idStart, idEnd);
       if (current === '') fail('empty ImageID', file, n);
       b.images.push(newImage(current));
+      b.lines.push(n);
       b.offsets.push(b.offsets[b.offsets.length - 1]);
     }
     const mid = field(text, bounds, c.label);
@@ -279,6 +285,7 @@ async function* boxBatches(
   for (const imageId of labels.keys()) {
     if (imageIds.has(imageId)) continue;
     negatives.images.push(newImage(imageId));
+    negatives.lines.push(0);
     negatives.offsets.push(0);
   }
   if (negatives.images.length > 0) yield await finish(state, negatives, imageRoot);
@@ -291,6 +298,8 @@ function carryOpenImage(b: BatchBuilder): BatchBuilder {
   const from = b.offsets[k];
   const to = b.offsets[k + 1];
   next.images.push(b.images.pop() as ImageRecord);
+  next.lines.push(b.lines.pop() ?? 0);
+  next.file = b.file;
   b.offsets.pop();
   next.offsets.push(to - from);
   next.ensure(to - from);
@@ -336,6 +345,7 @@ async function finish(state: StreamState, b: BatchBuilder, imageRoot: string | n
     offsets: b.offsets,
     annotations: b.table,
     corners: b.corners.subarray(0, b.table.length * 4),
+    sources: { file: b.file, lines: b.lines },
   };
 }
 

@@ -41,8 +41,14 @@ export async function collectStream(stream: DatasetStream, sizeHint: string): Pr
       const first = batch.offsets[k];
       const end = batch.offsets[k + 1];
       if (end > first && !(im.width > 0 && im.height > 0)) {
+        const from = stream.sizeSources?.length
+          ? ` (sizes were read from ${stream.sizeSources.join(', ')})`
+          : stream.expectedSizeFile
+            ? ` (there is no ${stream.expectedSizeFile})`
+            : '';
         throw new DetkitError(
-          `image "${im.file}" has no known size, so its boxes cannot be made absolute; ${sizeHint}${stream.sizeSources?.length ? ` (sizes were read from ${stream.sizeSources.join(', ')})` : ''}`,
+          `image "${im.file}" has no known size, so its boxes cannot be made absolute; ${sizeHint}${from}`,
+          batch.sources ? { file: batch.sources.file, line: batch.sources.lines[k] } : {},
         );
       }
       if (!seen.has(im.id)) {
