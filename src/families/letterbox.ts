@@ -5,7 +5,7 @@
  */
 import type { RawImage } from '../core/image.js';
 import type { Tensor, TensorInfo } from '../runtime/tensor.js';
-import type { ImageMapping } from './family.js';
+import type { FittedImage, ImageMapping } from './family.js';
 
 /** Tightly packed RGB pixels (3 bytes a pixel), the working form of every resize here. */
 export interface RgbPixels {
@@ -155,27 +155,25 @@ export interface LetterboxOptions {
  * round(w·scale) × round(h·scale), padding split as round(d/2 − 0.1) before and round(d/2 + 0.1)
  * after; the mapping back is Ultralytics' scale_boxes (gain = scale, pad = left/top).
  */
-export function letterbox(image: RawImage, height: number, width: number, options: LetterboxOptions = {}): Resized {
-  const padValue = options.padValue ?? 114;
-  let scale = Math.min(height / image.height, width / image.width);
-  if (options.scaleUp === false) scale = Math.min(scale, 1);
-  const newW = roundHalfEven(image.width * scale);
-  const newH = roundHalfEven(image.height * scale);
-  const dw = (width - newW) / 2;
-  const dh = (height - newH) / 2;
-  const left = roundHalfEven(dw - 0.1);
-  const top = roundHalfEven(dh - 0.1);
-  const resized = resizeBilinear(toRgb(image), newW, newH);
-  const data = new Uint8Array(width * height * 3).fill(padValue);
-  for (let y = 0; y < newH; y++) {
-    const from = y * newW * 3;
-    data.set(resized.data.subarray(from, from + newW * 3), ((y + top) * width + left) * 3);
-  }
+export function letterboxGeometry(
+  imageWidth: number,
+  imageHeight: number,
+  height: number,
+  width: number,
+  scaleUp = true,
+): { newWidth: number; newHeight: number; mapping: ImageMapping } {
+  let scale = Math.min(height / imageHeight, width / imageWidth);
+  if (!scaleUp) scale = Math.min(scale, 1);
+  const newWidth = roundHalfEven(imageWidth * scale);
+  const newHeight = roundHalfEven(imageHeight * scale);
+  const left = roundHalfEven((width - newWidth) / 2 - 0.1);
+  const top = roundHalfEven((height - newHeight) / 2 - 0.1);
   return {
-    pixels: { data, width, height },
+    newWidth,
+    newHeight,
     mapping: {
-      width: image.width,
-      height: image.height,
+      width: imageWidth,
+      height: imageHeight,
       inputWidth: width,
       inputHeight: height,
       scaleX: scale,
@@ -186,8 +184,43 @@ export function letterbox(image: RawImage, height: number, width: number, option
   };
 }
 
+/** The mapping of an image a decoder already fitted to height × width, if it is one. */
+function alreadyFitted(image: RawImage | FittedImage, height: number, width: number): Resized | undefined {
+  if (!('mapping' in image) || image.width !== width || image.height !== height) return undefined;
+  return { pixels: toRgb(image), mapping: image.mapping };
+}
+
+/** Letterboxes with `letterboxGeometry`, resizing with `resizeBilinear` (cv2.INTER_LINEAR). */
+export function letterbox(
+  image: RawImage | FittedImage,
+  height: number,
+  width: number,
+  options: LetterboxOptions = {},
+): Resized {
+  const fitted = alreadyFitted(image, height, width);
+  if (fitted) return fitted;
+  const padValue = options.padValue ?? 114;
+  const { newWidth, newHeight, mapping } = letterboxGeometry(
+    image.width,
+    image.height,
+    height,
+    width,
+    options.scaleUp !== false,
+  );
+  const resized = resizeBilinear(toRgb(image), newWidth, newHeight);
+  const data = new Uint8Array(width * height * 3).fill(padValue);
+  const rowBytes = newWidth * 3;
+  for (let y = 0; y < newHeight; y++) {
+    const from = y * rowBytes;
+    data.set(resized.data.subarray(from, from + rowBytes), ((y + mapping.padY) * width + mapping.padX) * 3);
+  }
+  return { pixels: { data, width, height }, mapping };
+}
+
 /** Plain (aspect-changing) resize to exactly height × width: Ultralytics' scaleFill, HF fixed size, TF. */
-export function resizeTo(image: RawImage, height: number, width: number): Resized {
+export function resizeTo(image: RawImage | FittedImage, height: number, width: number): Resized {
+  const fitted = alreadyFitted(image, height, width);
+  if (fitted) return fitted;
   return {
     pixels: resizeBilinear(toRgb(image), width, height),
     mapping: {
