@@ -278,19 +278,33 @@ export function toTensor(pixels: RgbPixels, layout: TensorLayout): Tensor {
   }
   const data = layout.type === 'uint8' ? new Uint8Array(plane * 3) : new Float32Array(plane * 3);
   const src = pixels.data;
-  const nchw = layout.layout === 'nchw';
-  for (let c = 0; c < 3; c++) {
-    const from = bgr ? 2 - c : c;
-    const m = mul[c]!;
-    const a = add[c]!;
-    // Per-channel lookup table: 256 values instead of a multiply-add per pixel.
-    const table = new Float32Array(256);
-    for (let v = 0; v < 256; v++) table[v] = m === 1 && a === 0 ? v : v * m + a;
-    if (nchw) {
-      const offset = c * plane;
-      for (let i = 0, p = from; i < plane; i++, p += 3) data[offset + i] = table[src[p]!]!;
+  const identity = mul.every((m) => m === 1) && add.every((a) => a === 0);
+  if (layout.layout === 'nhwc' && !bgr && identity) {
+    // Bytes as they are, in place: one native uint8 → float conversion.
+    data.set(src.subarray(0, plane * 3));
+  } else {
+    // Per-channel lookup tables (256 values instead of a multiply-add a pixel), one pass over the pixels.
+    const tables = [0, 1, 2].map((c) => {
+      const table = new Float32Array(256);
+      for (let v = 0; v < 256; v++) table[v] = identity ? v : v * mul[c]! + add[c]!;
+      return table;
+    });
+    const [t0, t1, t2] = tables as [Float32Array, Float32Array, Float32Array];
+    // Source byte offset of each output channel within a pixel.
+    const f0 = bgr ? 2 : 0;
+    const f2 = bgr ? 0 : 2;
+    if (layout.layout === 'nchw') {
+      for (let i = 0, p = 0; i < plane; i++, p += 3) {
+        data[i] = t0[src[p + f0]!]!;
+        data[plane + i] = t1[src[p + 1]!]!;
+        data[2 * plane + i] = t2[src[p + f2]!]!;
+      }
     } else {
-      for (let i = c, p = from; i < plane * 3; i += 3, p += 3) data[i] = table[src[p]!]!;
+      for (let p = 0; p < plane * 3; p += 3) {
+        data[p] = t0[src[p + f0]!]!;
+        data[p + 1] = t1[src[p + 1]!]!;
+        data[p + 2] = t2[src[p + f2]!]!;
+      }
     }
   }
   const dims = layout.layout === 'nchw' ? [3, height, width] : [height, width, 3];
