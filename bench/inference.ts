@@ -12,9 +12,10 @@
  * Each call of a model is timed in both pre-processing paths, interleaved so machine load hits
  * both alike: "full decode + JS resize" (sharp decodes at full size, detkit resizes with
  * cv2.INTER_LINEAR's exact pixels) and "resize while decoding" (sharp decodes and resizes to the
- * model input in one pipeline, the default). Stage columns are medians (p50) in ms; "overhead"
- * is (decode + preprocess + postprocess) / inference, the median of each call's own ratio; "CPU"
- * is the process CPU time (user + system, all threads) a call, median.
+ * model input in one pipeline, the default). Every call is timed twice, on two clocks: wall
+ * time, and process CPU time (user + system, all threads: libvips' and ONNX Runtime's too), which
+ * a busy machine inflates far less. Stage columns are medians (p50) in ms; "overhead" is
+ * (decode + preprocess + postprocess) / inference, the median of each call's own ratio.
  *
  *   npm run build && node dist/bench/inference.js [--runs 6] [--photos astronaut.png,rocket.jpg]
  *     [--onnx /tmp/tv-exports/ssdlite320_mobilenet_v3_large.onnx] [--json]

@@ -105,6 +105,23 @@ export function createDetector(
     signature.inputs.every((i) => i.dims[0] === null) && signature.outputs.every((o) => o.dims[0] !== 1);
   const timings: StageTimings = { decode: 0, preprocess: 0, inference: 0, postprocess: 0 };
   const now = options.clock ?? (() => performance.now());
+  // Input buffers lent to pre-processing, taken back after the run (see TensorScratch).
+  const spare: Float32Array[] = [];
+  const lent = new Set<Float32Array>();
+  const scratch = (length: number): Float32Array => {
+    const at = spare.findIndex((b) => b.length === length);
+    const buffer = at >= 0 ? spare.splice(at, 1)[0]! : new Float32Array(length);
+    lent.add(buffer);
+    return buffer;
+  };
+  const giveBack = (prepared: Prepared[]) => {
+    for (const p of prepared) {
+      for (const t of Object.values(p.feeds)) {
+        if (!(t.data instanceof Float32Array) || !lent.delete(t.data)) continue;
+        if (spare.length < 8) spare.push(t.data);
+      }
+    }
+  };
 
   async function pixels(image: ImageInput, index: number, plan: InputPlan | undefined): Promise<RawImage> {
     if (typeof image === 'string' || image instanceof Uint8Array) {
@@ -124,35 +141,40 @@ export function createDetector(
     const opts: DetectOptions = { ...options, labels, ...overrides };
     Object.assign(timings, { decode: 0, preprocess: 0, inference: 0, postprocess: 0 });
     const prepared: Prepared[] = [];
-    const plan = opts.resizeWhileDecoding === false ? undefined : family.inputPlan?.(signature, opts);
-    for (let i = 0; i < images.length; i++) {
-      let t = now();
-      const image = await pixels(images[i]!, i, plan);
-      timings.decode += now() - t;
-      t = now();
-      prepared.push(family.preprocess(image, signature, opts));
-      timings.preprocess += now() - t;
-    }
-    const results: Detections[] = [];
-    const stacked = images.length > 1 && batchDynamic ? stackFeeds(prepared) : undefined;
-    if (stacked) {
-      let t = now();
-      const outputs = await run(stacked);
-      timings.inference += now() - t;
-      t = now();
-      prepared.forEach((p, b) => results.push(family.postprocess(outputs, p.mapping, signature, opts, b)));
-      timings.postprocess += now() - t;
+    try {
+      const plan = opts.resizeWhileDecoding === false ? undefined : family.inputPlan?.(signature, opts);
+      for (let i = 0; i < images.length; i++) {
+        let t = now();
+        const image = await pixels(images[i]!, i, plan);
+        timings.decode += now() - t;
+        t = now();
+        prepared.push(family.preprocess(image, signature, opts, scratch));
+        timings.preprocess += now() - t;
+      }
+      const results: Detections[] = [];
+      const stacked = images.length > 1 && batchDynamic ? stackFeeds(prepared) : undefined;
+      if (stacked) {
+        let t = now();
+        const outputs = await run(stacked);
+        timings.inference += now() - t;
+        t = now();
+        prepared.forEach((p, b) => results.push(family.postprocess(outputs, p.mapping, signature, opts, b)));
+        timings.postprocess += now() - t;
+        return results;
+      }
+      for (const p of prepared) {
+        let t = now();
+        const outputs = await run(p.feeds);
+        timings.inference += now() - t;
+        t = now();
+        results.push(family.postprocess(outputs, p.mapping, signature, opts, 0));
+        timings.postprocess += now() - t;
+      }
       return results;
+    } finally {
+      // The runtime has read the inputs (TF.js copies them; ONNX Runtime is done with them).
+      giveBack(prepared);
     }
-    for (const p of prepared) {
-      let t = now();
-      const outputs = await run(p.feeds);
-      timings.inference += now() - t;
-      t = now();
-      results.push(family.postprocess(outputs, p.mapping, signature, opts, 0));
-      timings.postprocess += now() - t;
-    }
-    return results;
   }
 
   return {

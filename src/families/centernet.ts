@@ -11,7 +11,7 @@ import type { RawImage } from '../core/image.js';
 import type { ModelSignature, Tensor, TensorInfo } from '../runtime/tensor.js';
 import { CandidateList, DEFAULTS } from './candidates.js';
 import { COCO_CATEGORY_IDS, COCO_LABELS } from './coco-labels.js';
-import type { DetectOptions, ImageMapping, InputPlan, ModelFamily, Prepared } from './family.js';
+import type { DetectOptions, ImageMapping, InputPlan, ModelFamily, Prepared, TensorScratch } from './family.js';
 import { letterbox, toTensor } from './letterbox.js';
 
 function imageInput(signature: ModelSignature): TensorInfo | undefined {
@@ -52,11 +52,11 @@ export const centernet: ModelFamily = {
 
   inputPlan,
 
-  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions): Prepared {
+  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions, scratch?: TensorScratch): Prepared {
     const input = imageInput(signature)!;
     const { height, width, padValue } = inputPlan(signature, options);
     const { pixels, mapping } = letterbox(image, height, width, { padValue });
-    const tensor = toTensor(pixels, { layout: 'nhwc', type: 'float32', normalisation: { kind: 'none' } });
+    const tensor = toTensor(pixels, { layout: 'nhwc', type: 'float32', normalisation: { kind: 'none' } }, scratch);
     return { feeds: { [input.name]: tensor }, mapping };
   },
 

@@ -58,6 +58,13 @@ export interface FittedImage extends RawImage {
   mapping: ImageMapping;
 }
 
+/**
+ * Lends a float32 buffer of `length` values for an input tensor; the detector takes it back
+ * once the runtime has run, so repeated calls reuse it instead of allocating (and collecting)
+ * megabytes each time.
+ */
+export type TensorScratch = (length: number) => Float32Array;
+
 export interface Prepared {
   feeds: Record<string, Tensor>;
   mapping: ImageMapping;
@@ -69,7 +76,7 @@ export interface ModelFamily {
   /** 0..1: how well this family explains the model's inputs, outputs and metadata (0 = not at all). */
   recognise(signature: ModelSignature): number;
   /** `image` may be a FittedImage a decoder already resized to this family's `inputPlan`. */
-  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions): Prepared;
+  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions, scratch?: TensorScratch): Prepared;
   /** Decodes one image's outputs (batch index `batch`) to detections in original-image pixels. */
   postprocess(
     outputs: Record<string, Tensor>,

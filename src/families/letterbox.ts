@@ -5,7 +5,7 @@
  */
 import type { RawImage } from '../core/image.js';
 import type { Tensor, TensorInfo } from '../runtime/tensor.js';
-import type { FittedImage, ImageMapping } from './family.js';
+import type { FittedImage, ImageMapping, TensorScratch } from './family.js';
 
 /** Tightly packed RGB pixels (3 bytes a pixel), the working form of every resize here. */
 export interface RgbPixels {
@@ -258,8 +258,8 @@ export interface TensorLayout {
   unbatched?: boolean;
 }
 
-/** Lays RGB pixels out as a model input tensor. */
-export function toTensor(pixels: RgbPixels, layout: TensorLayout): Tensor {
+/** Lays RGB pixels out as a model input tensor (float32 into a buffer from `scratch` when given). */
+export function toTensor(pixels: RgbPixels, layout: TensorLayout, scratch?: TensorScratch): Tensor {
   const { width, height } = pixels;
   const plane = width * height;
   const bgr = layout.channelOrder === 'bgr';
@@ -276,7 +276,9 @@ export function toTensor(pixels: RgbPixels, layout: TensorLayout): Tensor {
       add[c] = -norm.mean[c]! / norm.std[c]!;
     }
   }
-  const data = layout.type === 'uint8' ? new Uint8Array(plane * 3) : new Float32Array(plane * 3);
+  // Every element is written below, so a lent buffer needs no clearing.
+  const data =
+    layout.type === 'uint8' ? new Uint8Array(plane * 3) : (scratch?.(plane * 3) ?? new Float32Array(plane * 3));
   const src = pixels.data;
   const identity = mul.every((m) => m === 1) && add.every((a) => a === 0);
   if (layout.layout === 'nhwc' && !bgr && identity) {

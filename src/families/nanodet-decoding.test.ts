@@ -78,6 +78,17 @@ describe('NanoDet decoding: best class first, distributions only for the cells t
     });
   }
 
+  test('concurrent calls on one detector (input buffers reused between calls) match calls one at a time', async () => {
+    const detector = createDetector(session, 'nanodet.json', { scoreThreshold: 0.1 }, (source, plan) =>
+      decodeImage(source, undefined, plan),
+    );
+    const names = ['astronaut.png', 'coffee.png', 'rocket.jpg', 'chelsea.png'].map(photo);
+    const together = await Promise.all(names.map((name) => detector.detect(name)));
+    for (const [i, name] of names.entries())
+      assert.deepEqual(columns(together[i]!), columns(await detector.detect(name)));
+    assert.ok(together.some((d) => d.length > 0));
+  });
+
   test('a detector holds no more TF.js tensors after repeated calls (bytes and pixels alike)', async () => {
     const tf = await tfjsWasm();
     const detector = createDetector(session, 'nanodet.json', {}, (source, plan) =>

@@ -13,7 +13,7 @@ import type { RawImage } from '../core/image.js';
 import type { ModelSignature, Tensor, TensorInfo } from '../runtime/tensor.js';
 import { CandidateList, DEFAULTS } from './candidates.js';
 import { COCO_CATEGORY_IDS, COCO_LABELS } from './coco-labels.js';
-import type { DetectOptions, ImageMapping, InputPlan, ModelFamily, Prepared } from './family.js';
+import type { DetectOptions, ImageMapping, InputPlan, ModelFamily, Prepared, TensorScratch } from './family.js';
 import { letterbox, toTensor } from './letterbox.js';
 
 const STRIDES = [8, 16, 32];
@@ -77,16 +77,20 @@ export const nanodet: ModelFamily = {
 
   inputPlan,
 
-  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions): Prepared {
+  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions, scratch?: TensorScratch): Prepared {
     const input = imageInput(signature)!;
     const { height, width, padValue } = inputPlan(signature, options);
     const { pixels, mapping } = letterbox(image, height, width, { padValue });
-    const tensor = toTensor(pixels, {
-      layout: 'nchw',
-      type: 'float32',
-      channelOrder: 'bgr',
-      normalisation: { kind: 'meanStd', mean: MEAN_BGR, std: STD_BGR },
-    });
+    const tensor = toTensor(
+      pixels,
+      {
+        layout: 'nchw',
+        type: 'float32',
+        channelOrder: 'bgr',
+        normalisation: { kind: 'meanStd', mean: MEAN_BGR, std: STD_BGR },
+      },
+      scratch,
+    );
     return { feeds: { [input.name]: tensor }, mapping };
   },
 
