@@ -6,7 +6,7 @@
 import type { Detections } from './core/detections.js';
 import { DetkitError } from './core/errors.js';
 import type { RawImage } from './core/image.js';
-import type { DetectOptions, ModelFamily, Prepared } from './families/family.js';
+import type { DetectOptions, InputPlan, ModelFamily, Prepared } from './families/family.js';
 import { findFamily, listFamilies } from './families/index.js';
 import type { RuntimeName } from './runtime/load.js';
 import {
@@ -26,6 +26,8 @@ export interface DetectorOptions extends DetectOptions {
   /** Intra-op threads (ONNX Runtime). */
   threads?: number;
   runtime?: RuntimeName;
+  /** Milliseconds clock the stage timings read (default performance.now; a benchmark may pass CPU time). */
+  clock?: () => number;
 }
 
 /** Milliseconds spent in each stage by the last `detect` / `detectBatch` call. */
@@ -51,8 +53,11 @@ export interface Detector {
   dispose(): Promise<void>;
 }
 
-/** Turns a path or bytes into pixels (Node: sharp; a browser supplies its own). */
-export type ImageDecoder = (source: string | Uint8Array) => Promise<RawImage>;
+/**
+ * Turns a path or bytes into pixels (Node: sharp; a browser supplies its own). A decoder that
+ * honours `plan` returns a FittedImage at the model's input size; one that ignores it, full size.
+ */
+export type ImageDecoder = (source: string | Uint8Array, plan?: InputPlan) => Promise<RawImage>;
 
 /** The family that explains the model best (or the one named), or a DetkitError naming the model's tensors. */
 export function chooseFamily(signature: ModelSignature, model: string, name?: string): ModelFamily {
@@ -99,11 +104,29 @@ export function createDetector(
   const batchDynamic =
     signature.inputs.every((i) => i.dims[0] === null) && signature.outputs.every((o) => o.dims[0] !== 1);
   const timings: StageTimings = { decode: 0, preprocess: 0, inference: 0, postprocess: 0 };
+  const now = options.clock ?? (() => performance.now());
+  // Input buffers lent to pre-processing, taken back after the run (see TensorScratch).
+  const spare: Float32Array[] = [];
+  const lent = new Set<Float32Array>();
+  const scratch = (length: number): Float32Array => {
+    const at = spare.findIndex((b) => b.length === length);
+    const buffer = at >= 0 ? spare.splice(at, 1)[0]! : new Float32Array(length);
+    lent.add(buffer);
+    return buffer;
+  };
+  const giveBack = (prepared: Prepared[]) => {
+    for (const p of prepared) {
+      for (const t of Object.values(p.feeds)) {
+        if (!(t.data instanceof Float32Array) || !lent.delete(t.data)) continue;
+        if (spare.length < 8) spare.push(t.data);
+      }
+    }
+  };
 
-  async function pixels(image: ImageInput, index: number): Promise<RawImage> {
+  async function pixels(image: ImageInput, index: number, plan: InputPlan | undefined): Promise<RawImage> {
     if (typeof image === 'string' || image instanceof Uint8Array) {
       if (!decode) throw new DetkitError('no image decoder: pass decoded pixels (RawImage)');
-      return decode(image);
+      return decode(image, plan);
     }
     return checkRaw(image, index);
   }
@@ -118,34 +141,40 @@ export function createDetector(
     const opts: DetectOptions = { ...options, labels, ...overrides };
     Object.assign(timings, { decode: 0, preprocess: 0, inference: 0, postprocess: 0 });
     const prepared: Prepared[] = [];
-    for (let i = 0; i < images.length; i++) {
-      let t = performance.now();
-      const image = await pixels(images[i]!, i);
-      timings.decode += performance.now() - t;
-      t = performance.now();
-      prepared.push(family.preprocess(image, signature, opts));
-      timings.preprocess += performance.now() - t;
-    }
-    const results: Detections[] = [];
-    const stacked = images.length > 1 && batchDynamic ? stackFeeds(prepared) : undefined;
-    if (stacked) {
-      let t = performance.now();
-      const outputs = await run(stacked);
-      timings.inference += performance.now() - t;
-      t = performance.now();
-      prepared.forEach((p, b) => results.push(family.postprocess(outputs, p.mapping, signature, opts, b)));
-      timings.postprocess += performance.now() - t;
+    try {
+      const plan = opts.resizeWhileDecoding === false ? undefined : family.inputPlan?.(signature, opts);
+      for (let i = 0; i < images.length; i++) {
+        let t = now();
+        const image = await pixels(images[i]!, i, plan);
+        timings.decode += now() - t;
+        t = now();
+        prepared.push(family.preprocess(image, signature, opts, scratch));
+        timings.preprocess += now() - t;
+      }
+      const results: Detections[] = [];
+      const stacked = images.length > 1 && batchDynamic ? stackFeeds(prepared) : undefined;
+      if (stacked) {
+        let t = now();
+        const outputs = await run(stacked);
+        timings.inference += now() - t;
+        t = now();
+        prepared.forEach((p, b) => results.push(family.postprocess(outputs, p.mapping, signature, opts, b)));
+        timings.postprocess += now() - t;
+        return results;
+      }
+      for (const p of prepared) {
+        let t = now();
+        const outputs = await run(p.feeds);
+        timings.inference += now() - t;
+        t = now();
+        results.push(family.postprocess(outputs, p.mapping, signature, opts, 0));
+        timings.postprocess += now() - t;
+      }
       return results;
+    } finally {
+      // The runtime has read the inputs (TF.js copies them; ONNX Runtime is done with them).
+      giveBack(prepared);
     }
-    for (const p of prepared) {
-      let t = performance.now();
-      const outputs = await run(p.feeds);
-      timings.inference += performance.now() - t;
-      t = performance.now();
-      results.push(family.postprocess(outputs, p.mapping, signature, opts, 0));
-      timings.postprocess += performance.now() - t;
-    }
-    return results;
   }
 
   return {

@@ -26,14 +26,40 @@ function rows(d: Detections) {
   };
 }
 
-test('a path, encoded bytes and decoded pixels give identical detections', async () => {
+test('a path and its encoded bytes give identical detections', async () => {
   const path = photo('chelsea.png');
   const fromPath = await detector.detect(path);
   const fromBytes = await detector.detect(readFileSync(path));
-  const fromPixels = await detector.detect(await decodeImage(path));
   assert.ok(fromPath.length > 0);
   assert.deepEqual(rows(fromBytes), rows(fromPath));
+});
+
+test('without resizing while decoding, a path and its decoded pixels give identical detections', async () => {
+  const path = photo('chelsea.png');
+  const fromPath = await detector.detect(path, { resizeWhileDecoding: false });
+  const fromPixels = await detector.detect(await decodeImage(path));
+  assert.ok(fromPath.length > 0);
   assert.deepEqual(rows(fromPixels), rows(fromPath));
+});
+
+test('resizing while decoding finds the same objects as the JS resize, boxes within 2 px', async () => {
+  for (const name of ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg']) {
+    const fitted = await detector.detect(photo(name));
+    const reference = await detector.detect(photo(name), { resizeWhileDecoding: false });
+    // Interpolation differs a little (sharp's linear kernel vs cv2.INTER_LINEAR): compare the
+    // confident detections, each with the best-overlapping one of the same class.
+    for (let i = 0; i < reference.length; i++) {
+      if (reference.scores[i]! < 0.4) continue;
+      const box = Array.from(reference.boxes.subarray(i * 4, i * 4 + 4));
+      let nearest = Number.POSITIVE_INFINITY;
+      for (let j = 0; j < fitted.length; j++) {
+        if (fitted.classIds[j] !== reference.classIds[i]) continue;
+        const other = fitted.boxes.subarray(j * 4, j * 4 + 4);
+        nearest = Math.min(nearest, Math.max(...box.map((v, k) => Math.abs(v - other[k]!))));
+      }
+      assert.ok(nearest <= 2, `${name}: detection ${i} (class ${reference.classIds[i]}) moved ${nearest} px`);
+    }
+  }
 });
 
 test('detectBatch equals detect one image at a time', async () => {

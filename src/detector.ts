@@ -16,7 +16,7 @@ export async function loadDetector(modelPath: string, options: DetectorOptions =
   const session = await loadSession(modelPath, loadOptions);
   try {
     const { decodeImage } = await import('./io/decode-image.js');
-    return createDetector(session, modelPath, options, decodeImage);
+    return createDetector(session, modelPath, options, (source, plan) => decodeImage(source, undefined, plan));
   } catch (e) {
     await session.dispose();
     throw e;

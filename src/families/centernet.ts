@@ -11,7 +11,7 @@ import type { RawImage } from '../core/image.js';
 import type { ModelSignature, Tensor, TensorInfo } from '../runtime/tensor.js';
 import { CandidateList, DEFAULTS } from './candidates.js';
 import { COCO_CATEGORY_IDS, COCO_LABELS } from './coco-labels.js';
-import type { DetectOptions, ImageMapping, ModelFamily, Prepared } from './family.js';
+import type { DetectOptions, ImageMapping, InputPlan, ModelFamily, Prepared, TensorScratch } from './family.js';
 import { letterbox, toTensor } from './letterbox.js';
 
 function imageInput(signature: ModelSignature): TensorInfo | undefined {
@@ -22,6 +22,13 @@ function imageInput(signature: ModelSignature): TensorInfo | undefined {
 function detectionsOutput(signature: ModelSignature): TensorInfo | undefined {
   const rows = signature.outputs.filter((o) => o.dims.length === 3 && o.dims[2] === 6);
   return rows.find((o) => /(^|\/)detections(:0)?$/.test(o.name)) ?? (rows.length === 1 ? rows[0] : undefined);
+}
+
+/** Letterboxed to the model's size (or the `inputSize` override), black padding. */
+function inputPlan(signature: ModelSignature, options: DetectOptions): InputPlan {
+  const input = imageInput(signature)!;
+  const [height, width] = options.inputSize ?? [input.dims[1] ?? 512, input.dims[2] ?? 512];
+  return { height, width, fit: 'letterbox', padValue: 0 };
 }
 
 export const centernet: ModelFamily = {
@@ -43,11 +50,13 @@ export const centernet: ModelFamily = {
     return confidence;
   },
 
-  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions): Prepared {
+  inputPlan,
+
+  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions, scratch?: TensorScratch): Prepared {
     const input = imageInput(signature)!;
-    const [height, width] = options.inputSize ?? [input.dims[1] ?? 512, input.dims[2] ?? 512];
-    const { pixels, mapping } = letterbox(image, height, width, { padValue: 0 });
-    const tensor = toTensor(pixels, { layout: 'nhwc', type: 'float32', normalisation: { kind: 'none' } });
+    const { height, width, padValue } = inputPlan(signature, options);
+    const { pixels, mapping } = letterbox(image, height, width, { padValue });
+    const tensor = toTensor(pixels, { layout: 'nhwc', type: 'float32', normalisation: { kind: 'none' } }, scratch);
     return { feeds: { [input.name]: tensor }, mapping };
   },
 

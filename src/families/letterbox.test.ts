@@ -8,6 +8,7 @@ import {
   IMAGENET_STD,
   inputGeometry,
   letterbox,
+  letterboxGeometry,
   mapBoxesToImage,
   resizeBilinear,
   resizeTo,
@@ -60,6 +61,20 @@ describe('resizeBilinear against OpenCV (scripts/make-cv2-resize-golden.py)', ()
 });
 
 describe('letterbox (Ultralytics LetterBox)', () => {
+  test('an image a decoder already fitted to the input size passes through with its mapping', () => {
+    const { mapping } = letterboxGeometry(1280, 720, 640, 640);
+    const fitted = { ...gradientImage(640, 640), mapping };
+    const out = letterbox(fitted, 640, 640);
+    assert.equal(out.pixels.data, fitted.data);
+    assert.equal(out.mapping, mapping);
+    assert.equal(resizeTo(fitted, 640, 640).mapping, mapping);
+  });
+
+  test('a fitted image of another size is letterboxed afresh from its own pixels', () => {
+    const fitted = { ...gradientImage(320, 320), mapping: letterboxGeometry(1280, 720, 320, 320).mapping };
+    assert.deepEqual(letterbox(fitted, 640, 640).mapping, letterboxGeometry(320, 320, 640, 640).mapping);
+  });
+
   test('1280 × 720 into 640 × 640: scale 0.5, 140 rows of 114 above and below', () => {
     const { pixels, mapping } = letterbox(gradientImage(1280, 720), 640, 640);
     assert.deepEqual(mapping, {

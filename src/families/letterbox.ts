@@ -5,7 +5,7 @@
  */
 import type { RawImage } from '../core/image.js';
 import type { Tensor, TensorInfo } from '../runtime/tensor.js';
-import type { ImageMapping } from './family.js';
+import type { FittedImage, ImageMapping, TensorScratch } from './family.js';
 
 /** Tightly packed RGB pixels (3 bytes a pixel), the working form of every resize here. */
 export interface RgbPixels {
@@ -155,27 +155,25 @@ export interface LetterboxOptions {
  * round(w·scale) × round(h·scale), padding split as round(d/2 − 0.1) before and round(d/2 + 0.1)
  * after; the mapping back is Ultralytics' scale_boxes (gain = scale, pad = left/top).
  */
-export function letterbox(image: RawImage, height: number, width: number, options: LetterboxOptions = {}): Resized {
-  const padValue = options.padValue ?? 114;
-  let scale = Math.min(height / image.height, width / image.width);
-  if (options.scaleUp === false) scale = Math.min(scale, 1);
-  const newW = roundHalfEven(image.width * scale);
-  const newH = roundHalfEven(image.height * scale);
-  const dw = (width - newW) / 2;
-  const dh = (height - newH) / 2;
-  const left = roundHalfEven(dw - 0.1);
-  const top = roundHalfEven(dh - 0.1);
-  const resized = resizeBilinear(toRgb(image), newW, newH);
-  const data = new Uint8Array(width * height * 3).fill(padValue);
-  for (let y = 0; y < newH; y++) {
-    const from = y * newW * 3;
-    data.set(resized.data.subarray(from, from + newW * 3), ((y + top) * width + left) * 3);
-  }
+export function letterboxGeometry(
+  imageWidth: number,
+  imageHeight: number,
+  height: number,
+  width: number,
+  scaleUp = true,
+): { newWidth: number; newHeight: number; mapping: ImageMapping } {
+  let scale = Math.min(height / imageHeight, width / imageWidth);
+  if (!scaleUp) scale = Math.min(scale, 1);
+  const newWidth = roundHalfEven(imageWidth * scale);
+  const newHeight = roundHalfEven(imageHeight * scale);
+  const left = roundHalfEven((width - newWidth) / 2 - 0.1);
+  const top = roundHalfEven((height - newHeight) / 2 - 0.1);
   return {
-    pixels: { data, width, height },
+    newWidth,
+    newHeight,
     mapping: {
-      width: image.width,
-      height: image.height,
+      width: imageWidth,
+      height: imageHeight,
       inputWidth: width,
       inputHeight: height,
       scaleX: scale,
@@ -186,8 +184,43 @@ export function letterbox(image: RawImage, height: number, width: number, option
   };
 }
 
+/** The mapping of an image a decoder already fitted to height × width, if it is one. */
+function alreadyFitted(image: RawImage | FittedImage, height: number, width: number): Resized | undefined {
+  if (!('mapping' in image) || image.width !== width || image.height !== height) return undefined;
+  return { pixels: toRgb(image), mapping: image.mapping };
+}
+
+/** Letterboxes with `letterboxGeometry`, resizing with `resizeBilinear` (cv2.INTER_LINEAR). */
+export function letterbox(
+  image: RawImage | FittedImage,
+  height: number,
+  width: number,
+  options: LetterboxOptions = {},
+): Resized {
+  const fitted = alreadyFitted(image, height, width);
+  if (fitted) return fitted;
+  const padValue = options.padValue ?? 114;
+  const { newWidth, newHeight, mapping } = letterboxGeometry(
+    image.width,
+    image.height,
+    height,
+    width,
+    options.scaleUp !== false,
+  );
+  const resized = resizeBilinear(toRgb(image), newWidth, newHeight);
+  const data = new Uint8Array(width * height * 3).fill(padValue);
+  const rowBytes = newWidth * 3;
+  for (let y = 0; y < newHeight; y++) {
+    const from = y * rowBytes;
+    data.set(resized.data.subarray(from, from + rowBytes), ((y + mapping.padY) * width + mapping.padX) * 3);
+  }
+  return { pixels: { data, width, height }, mapping };
+}
+
 /** Plain (aspect-changing) resize to exactly height × width: Ultralytics' scaleFill, HF fixed size, TF. */
-export function resizeTo(image: RawImage, height: number, width: number): Resized {
+export function resizeTo(image: RawImage | FittedImage, height: number, width: number): Resized {
+  const fitted = alreadyFitted(image, height, width);
+  if (fitted) return fitted;
   return {
     pixels: resizeBilinear(toRgb(image), width, height),
     mapping: {
@@ -225,8 +258,8 @@ export interface TensorLayout {
   unbatched?: boolean;
 }
 
-/** Lays RGB pixels out as a model input tensor. */
-export function toTensor(pixels: RgbPixels, layout: TensorLayout): Tensor {
+/** Lays RGB pixels out as a model input tensor (float32 into a buffer from `scratch` when given). */
+export function toTensor(pixels: RgbPixels, layout: TensorLayout, scratch?: TensorScratch): Tensor {
   const { width, height } = pixels;
   const plane = width * height;
   const bgr = layout.channelOrder === 'bgr';
@@ -243,21 +276,37 @@ export function toTensor(pixels: RgbPixels, layout: TensorLayout): Tensor {
       add[c] = -norm.mean[c]! / norm.std[c]!;
     }
   }
-  const data = layout.type === 'uint8' ? new Uint8Array(plane * 3) : new Float32Array(plane * 3);
+  // Every element is written below, so a lent buffer needs no clearing.
+  const data =
+    layout.type === 'uint8' ? new Uint8Array(plane * 3) : (scratch?.(plane * 3) ?? new Float32Array(plane * 3));
   const src = pixels.data;
-  const nchw = layout.layout === 'nchw';
-  for (let c = 0; c < 3; c++) {
-    const from = bgr ? 2 - c : c;
-    const m = mul[c]!;
-    const a = add[c]!;
-    // Per-channel lookup table: 256 values instead of a multiply-add per pixel.
-    const table = new Float32Array(256);
-    for (let v = 0; v < 256; v++) table[v] = m === 1 && a === 0 ? v : v * m + a;
-    if (nchw) {
-      const offset = c * plane;
-      for (let i = 0, p = from; i < plane; i++, p += 3) data[offset + i] = table[src[p]!]!;
+  const identity = mul.every((m) => m === 1) && add.every((a) => a === 0);
+  if (layout.layout === 'nhwc' && !bgr && identity) {
+    // Bytes as they are, in place: one native uint8 → float conversion.
+    data.set(src.subarray(0, plane * 3));
+  } else {
+    // Per-channel lookup tables (256 values instead of a multiply-add a pixel), one pass over the pixels.
+    const tables = [0, 1, 2].map((c) => {
+      const table = new Float32Array(256);
+      for (let v = 0; v < 256; v++) table[v] = identity ? v : v * mul[c]! + add[c]!;
+      return table;
+    });
+    const [t0, t1, t2] = tables as [Float32Array, Float32Array, Float32Array];
+    // Source byte offset of each output channel within a pixel.
+    const f0 = bgr ? 2 : 0;
+    const f2 = bgr ? 0 : 2;
+    if (layout.layout === 'nchw') {
+      for (let i = 0, p = 0; i < plane; i++, p += 3) {
+        data[i] = t0[src[p + f0]!]!;
+        data[plane + i] = t1[src[p + 1]!]!;
+        data[2 * plane + i] = t2[src[p + f2]!]!;
+      }
     } else {
-      for (let i = c, p = from; i < plane * 3; i += 3, p += 3) data[i] = table[src[p]!]!;
+      for (let p = 0; p < plane * 3; p += 3) {
+        data[p] = t0[src[p + f0]!]!;
+        data[p + 1] = t1[src[p + 1]!]!;
+        data[p + 2] = t2[src[p + f2]!]!;
+      }
     }
   }
   const dims = layout.layout === 'nchw' ? [3, height, width] : [height, width, 3];

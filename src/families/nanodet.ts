@@ -13,7 +13,7 @@ import type { RawImage } from '../core/image.js';
 import type { ModelSignature, Tensor, TensorInfo } from '../runtime/tensor.js';
 import { CandidateList, DEFAULTS } from './candidates.js';
 import { COCO_CATEGORY_IDS, COCO_LABELS } from './coco-labels.js';
-import type { DetectOptions, ImageMapping, ModelFamily, Prepared } from './family.js';
+import type { DetectOptions, ImageMapping, InputPlan, ModelFamily, Prepared, TensorScratch } from './family.js';
 import { letterbox, toTensor } from './letterbox.js';
 
 const STRIDES = [8, 16, 32];
@@ -57,6 +57,13 @@ function levels(signature: ModelSignature, inputSize?: [number, number]): Level[
   return found;
 }
 
+/** Letterboxed to the model's size (or the `inputSize` override), black padding. */
+function inputPlan(signature: ModelSignature, options: DetectOptions): InputPlan {
+  const input = imageInput(signature)!;
+  const [height, width] = options.inputSize ?? [input.dims[2] ?? 416, input.dims[3] ?? 416];
+  return { height, width, fit: 'letterbox', padValue: 0 };
+}
+
 export const nanodet: ModelFamily = {
   name: 'nanodet',
   description: 'NanoDet (GFL head): letterboxed BGR mean/std NCHW in, per-stride scores + box distributions out',
@@ -68,16 +75,22 @@ export const nanodet: ModelFamily = {
     return found.every((l) => l.scores.dims[2] === classes) ? 0.85 : 0;
   },
 
-  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions): Prepared {
+  inputPlan,
+
+  preprocess(image: RawImage, signature: ModelSignature, options: DetectOptions, scratch?: TensorScratch): Prepared {
     const input = imageInput(signature)!;
-    const [height, width] = options.inputSize ?? [input.dims[2] ?? 416, input.dims[3] ?? 416];
-    const { pixels, mapping } = letterbox(image, height, width, { padValue: 0 });
-    const tensor = toTensor(pixels, {
-      layout: 'nchw',
-      type: 'float32',
-      channelOrder: 'bgr',
-      normalisation: { kind: 'meanStd', mean: MEAN_BGR, std: STD_BGR },
-    });
+    const { height, width, padValue } = inputPlan(signature, options);
+    const { pixels, mapping } = letterbox(image, height, width, { padValue });
+    const tensor = toTensor(
+      pixels,
+      {
+        layout: 'nchw',
+        type: 'float32',
+        channelOrder: 'bgr',
+        normalisation: { kind: 'meanStd', mean: MEAN_BGR, std: STD_BGR },
+      },
+      scratch,
+    );
     return { feeds: { [input.name]: tensor }, mapping };
   },
 
@@ -95,27 +108,23 @@ export const nanodet: ModelFamily = {
       const bins = level.distribution.dims[2]! / 4;
       const scoreBase = batch * level.cells * classes;
       const distBase = batch * level.cells * bins * 4;
+      const st = level.stride;
       for (let cell = 0; cell < level.cells; cell++) {
-        let decoded = false;
+        // The best class first: the distribution is decoded only for cells that keep a box.
         const s = scoreBase + cell * classes;
+        let best = Number.NEGATIVE_INFINITY;
+        for (let c = 0; c < classes; c++) if (scores[s + c]! > best) best = scores[s + c]!;
+        if (!(best >= threshold)) continue;
+        expectedDistances(dist, distBase + cell * bins * 4, bins, distance);
+        const cx = ((cell % level.columns) + 0.5) * st;
+        const cy = (Math.floor(cell / level.columns) + 0.5) * st;
+        const x1 = cx - distance[0]! * st;
+        const y1 = cy - distance[1]! * st;
+        const x2 = cx + distance[2]! * st;
+        const y2 = cy + distance[3]! * st;
         for (let c = 0; c < classes; c++) {
           const score = scores[s + c]!;
-          if (!(score >= threshold)) continue;
-          if (!decoded) {
-            expectedDistances(dist, distBase + cell * bins * 4, bins, distance);
-            decoded = true;
-          }
-          const cx = ((cell % level.columns) + 0.5) * level.stride;
-          const cy = (Math.floor(cell / level.columns) + 0.5) * level.stride;
-          const st = level.stride;
-          candidates.push(
-            cx - distance[0]! * st,
-            cy - distance[1]! * st,
-            cx + distance[2]! * st,
-            cy + distance[3]! * st,
-            score,
-            c,
-          );
+          if (score >= threshold) candidates.push(x1, y1, x2, y2, score, c);
         }
       }
     }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { DetkitError } from '../core/errors.js';
+import type { FittedImage, InputPlan } from '../families/family.js';
+import { letterbox } from '../families/letterbox.js';
 import { decodeImage } from './decode-image.js';
 
 /** A 4×2 JPEG whose left half is red and right half blue, with the given EXIF orientation. */
@@ -50,5 +53,61 @@ test('bytes that are no image are refused, named by the caller', async () => {
     assert.ok(e instanceof DetkitError);
     assert.match(e.message, /^upload\.jpg: not a readable image/);
     return true;
+  });
+});
+
+describe('resizing while decoding (an InputPlan)', () => {
+  const plan = (fit: 'letterbox' | 'stretch'): InputPlan => ({ height: 416, width: 416, fit, padValue: 0 });
+  const photo = (name: string) => join(process.cwd(), 'test-data', 'photos', name);
+
+  test('letterbox: the model-input size, with the mapping the JS letterbox computes', async () => {
+    const full = await decodeImage(photo('rocket.jpg'));
+    const fitted = (await decodeImage(photo('rocket.jpg'), undefined, plan('letterbox'))) as FittedImage;
+    assert.deepEqual([fitted.width, fitted.height, fitted.data.length], [416, 416, 416 * 416 * 3]);
+    assert.deepEqual(fitted.mapping, letterbox(full, 416, 416, { padValue: 0 }).mapping);
+  });
+
+  test('letterbox: the padding holds padValue, the image the resized pixels', async () => {
+    const full = await decodeImage(photo('rocket.jpg'));
+    const fitted = (await decodeImage(photo('rocket.jpg'), undefined, plan('letterbox'))) as FittedImage;
+    const reference = letterbox(full, 416, 416, { padValue: 0 }).pixels.data;
+    const { padY } = fitted.mapping;
+    const row = (data: Uint8Array, y: number) => data.subarray(y * 416 * 3, (y + 1) * 416 * 3);
+    assert.ok(padY > 0);
+    for (const y of [0, padY - 1, 415])
+      assert.ok(
+        row(fitted.data, y).every((v) => v === 0),
+        `row ${y} is padding`,
+      );
+    // Inside, sharp's linear kernel and cv2's INTER_LINEAR agree to within a few levels on average.
+    let difference = 0;
+    for (let y = padY + 1; y < 416 - padY - 1; y++) {
+      const a = row(fitted.data, y);
+      const b = row(reference, y);
+      for (let i = 0; i < a.length; i++) difference += Math.abs(a[i]! - b[i]!);
+    }
+    const mean = difference / ((416 - 2 * padY - 2) * 416 * 3);
+    assert.ok(mean < 4, `mean absolute difference ${mean.toFixed(2)}`);
+  });
+
+  test('letterbox follows the EXIF orientation: the mapping is in upright pixels', async () => {
+    const fitted = (await decodeImage(await twoColourJpeg(6), undefined, plan('letterbox'))) as FittedImage;
+    assert.deepEqual([fitted.mapping.width, fitted.mapping.height], [2, 4]);
+    assert.deepEqual([fitted.mapping.scaleX, fitted.mapping.padX, fitted.mapping.padY], [104, 104, 0]);
+  });
+
+  test('stretch: exactly the plan size, scaled per axis, no padding', async () => {
+    const fitted = (await decodeImage(photo('chelsea.png'), undefined, plan('stretch'))) as FittedImage;
+    assert.deepEqual([fitted.width, fitted.height], [416, 416]);
+    assert.deepEqual(fitted.mapping, {
+      width: 451,
+      height: 300,
+      inputWidth: 416,
+      inputHeight: 416,
+      scaleX: 416 / 451,
+      scaleY: 416 / 300,
+      padX: 0,
+      padY: 0,
+    });
   });
 });

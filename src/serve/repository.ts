@@ -225,7 +225,7 @@ export class ModelRepository {
           maxDetections: config.maxDetections,
           inputSize: config.inputSize,
         },
-        decodeImage,
+        (source, plan) => decodeImage(source, undefined, plan),
       );
       const b = this.options.batching;
       const batcher = new Batcher(
