@@ -113,6 +113,7 @@ export class Batcher {
         const at = this.queue.indexOf(pending);
         if (at >= 0) this.queue.splice(at, 1);
         this.updateDepth();
+        this.schedule();
         this.metrics?.rejected.inc({ model: this.model, reason: 'timeout' });
         this.settle(pending, new HttpError(504, `model "${this.model}" did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
@@ -135,7 +136,13 @@ export class Batcher {
   }
 
   private schedule(): void {
-    if (this.running || this.queue.length === 0) return;
+    if (this.queue.length === 0) {
+      // Nobody left to wait (all timed out): no delay timer may outlive them.
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    if (this.running) return;
     // Nothing on its way (or no waiting allowed): waiting could not grow the batch. The run still
     // goes through setImmediate, so requests finishing in the same event-loop turn join it.
     if (this.queue.length >= this.config.maxBatch || this.config.maxQueueDelayUs <= 0 || this.incoming === 0) {
