@@ -1,7 +1,10 @@
 /**
- * Dynamic batching, as Triton's `dynamic_batching`: requests for one model version wait up to
- * `maxQueueDelayUs` for company, then up to `maxBatch` of them run as one `detectBatch` call.
- * The queue is bounded (full → 429 at once) and every request carries a deadline (→ 504).
+ * Dynamic batching, as Triton's `dynamic_batching`: up to `maxBatch` queued requests for one
+ * model version run as one `detectBatch` call. Queued requests wait (at most `maxQueueDelayUs`)
+ * only while company is on its way — requests announced with `expect` that are still decoding —
+ * so a lone request runs at once and a burst still forms full batches; while a batch runs, the
+ * next one fills by itself. The queue is bounded (full → 429 at once) and every request carries
+ * a deadline (→ 504).
  *
  * Requests in one batch may ask for different thresholds: the batch runs with the lowest score
  * threshold and the highest detection cap, and each request keeps its own share afterwards. That
@@ -40,10 +43,18 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
+/** A request on its way to `submit` (see `Batcher.expect`). */
+export interface Expected {
+  pending: boolean;
+}
+
 export class Batcher {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private running = false;
+  /** Requests announced by `expect` and not yet submitted or withdrawn. */
+  private incoming = 0;
 
   constructor(
     private readonly detector: Detector,
@@ -56,9 +67,39 @@ export class Batcher {
     return this.queue.length;
   }
 
-  /** Queues one image; rejects with 429 when the queue is full and 504 after `timeoutMs`. */
-  submit(image: RawImage, options: DetectOptions, timeoutMs: number): Promise<BatchResult> {
+  /** Requests announced and not yet arrived. */
+  get expected(): number {
+    return this.incoming;
+  }
+
+  /** Announces a request that will `submit` soon (it is decoding): queued requests wait for it. */
+  expect(): Expected {
+    this.incoming++;
+    return { pending: true };
+  }
+
+  /** Ends an announcement without a submit (the request failed before it). */
+  withdraw(e: Expected): void {
+    if (!this.arrive(e)) return;
+    this.schedule();
+  }
+
+  private arrive(e: Expected | undefined): boolean {
+    if (!e?.pending) return false;
+    e.pending = false;
+    this.incoming--;
+    return true;
+  }
+
+  /**
+   * Queues one image (ending its announcement `e`, if any); rejects with 429 when the queue is
+   * full and 504 after `timeoutMs`.
+   */
+  submit(image: RawImage, options: DetectOptions, timeoutMs: number, e?: Expected): Promise<BatchResult> {
+    const arrived = this.arrive(e);
     if (this.queue.length >= this.config.maxQueue) {
+      // Refused, but no longer on its way: the queued requests stop waiting for it.
+      if (arrived) this.schedule();
       this.metrics?.rejected.inc({ model: this.model, reason: 'queue_full' });
       return Promise.reject(
         new HttpError(429, `model "${this.model}" is busy: ${this.queue.length} requests queued`, {
@@ -72,6 +113,7 @@ export class Batcher {
         const at = this.queue.indexOf(pending);
         if (at >= 0) this.queue.splice(at, 1);
         this.updateDepth();
+        this.schedule();
         this.metrics?.rejected.inc({ model: this.model, reason: 'timeout' });
         this.settle(pending, new HttpError(504, `model "${this.model}" did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
@@ -94,13 +136,25 @@ export class Batcher {
   }
 
   private schedule(): void {
-    if (this.running || this.queue.length === 0) return;
-    if (this.queue.length >= this.config.maxBatch || this.config.maxQueueDelayUs <= 0) {
+    if (this.queue.length === 0) {
+      // Nobody left to wait (all timed out): no delay timer may outlive them.
       clearTimeout(this.timer);
       this.timer = undefined;
-      void this.runBatch();
       return;
     }
+    if (this.running) return;
+    // Nothing on its way (or no waiting allowed): waiting could not grow the batch. The run still
+    // goes through setImmediate, so requests finishing in the same event-loop turn join it.
+    if (this.queue.length >= this.config.maxBatch || this.config.maxQueueDelayUs <= 0 || this.incoming === 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        void this.runBatch();
+      });
+      return;
+    }
+    if (this.immediate) return;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.runBatch();

@@ -122,23 +122,43 @@ test('CORS: a listed origin is allowed, others get no CORS headers', async () =>
   });
 });
 
+/** A 36-megapixel PNG: small on the wire, slow to decode — a request that stays "on its way". */
+const slowPng = async () => {
+  const { default: sharp } = await import('sharp');
+  return sharp({ create: { width: 6000, height: 6000, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
+};
+
 test('a full queue answers 429 at once with Retry-After', async () => {
-  // The first request waits for company for 5 s; the queue holds one.
-  await withServer({ maxQueue: 1, maxQueueDelayUs: 5_000_000, timeoutMs: 1000 }, async ({ app }) => {
+  // The first request waits for company (the slow image, still decoding); the queue holds one.
+  const slow = await slowPng();
+  await withServer({ maxQueue: 1, maxQueueDelayUs: 5_000_000 }, async ({ app }) => {
+    const coming = app.inject(detect(slow));
     const first = app.inject(detect(png));
-    await new Promise((r) => setTimeout(r, 300));
+    for (let polls = 0; ; polls++) {
+      const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      if (metricValue(text, 'detkit_queue_depth{model="detr-hf"}') === 1) break;
+      assert.ok(polls < 2000, 'the first request never queued');
+      await new Promise((r) => setTimeout(r, 2));
+    }
     const second = await app.inject(detect(png));
     assert.equal(second.statusCode, 429);
     assert.equal(second.headers['retry-after'], '1');
-    assert.equal((await first).statusCode, 504);
+    // The slow one arrives at a full queue too; the first then stops waiting and runs.
+    assert.equal((await coming).statusCode, 429);
+    assert.equal((await first).statusCode, 200);
   });
 });
 
 test('a request past --timeout-ms is 504', async () => {
-  await withServer({ maxQueueDelayUs: 5_000_000, timeoutMs: 300 }, async ({ app }) => {
+  const slow = await slowPng();
+  await withServer({ maxQueueDelayUs: 5_000_000, timeoutMs: 1 }, async ({ app }) => {
+    const coming = app.inject(detect(slow));
     const r = await app.inject(detect(png));
     assert.equal(r.statusCode, 504);
     assert.match(r.json().error, /did not answer within/);
+    await coming;
   });
 });
 

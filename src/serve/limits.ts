@@ -70,10 +70,28 @@ export function numberParam(value: unknown, name: string, min: number, max: numb
   return n;
 }
 
-/** Base64 (standard or URL-safe) to bytes; 400 when it is not base64. */
+/**
+ * Base64 (standard or URL-safe) to bytes; 400 when it is not base64. Node's decoder skips
+ * characters outside the alphabet, so a decode of the full expected length proves the text clean
+ * (the fast path, no copies); only text that fails it is cleaned of whitespace and checked.
+ */
 export function fromBase64(text: unknown, where: string): Uint8Array {
   if (typeof text !== 'string') throw new HttpError(400, `${where}: expected a base64 string`);
+  const fast = decodedIfClean(text);
+  if (fast) return fast;
   const clean = text.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean)) throw new HttpError(400, `${where}: not valid base64`);
-  return new Uint8Array(Buffer.from(clean, clean.includes('-') || clean.includes('_') ? 'base64url' : 'base64'));
+  return asBytes(Buffer.from(clean, clean.includes('-') || clean.includes('_') ? 'base64url' : 'base64'));
 }
+
+function decodedIfClean(text: string): Uint8Array | undefined {
+  let end = text.length;
+  if (text.charCodeAt(end - 1) === 61 /* = */) end--;
+  if (text.charCodeAt(end - 1) === 61) end--;
+  // A length ≡ 1 (mod 4) is never base64, and one skipped character could hide in it.
+  if (end % 4 === 1) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === Math.floor((end * 3) / 4) ? asBytes(bytes) : undefined;
+}
+
+const asBytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { load } from './testing/autocannon.js';
+import { malformedRequests } from './testing/malformed.js';
 import { type ServerProcess, startServerProcess } from './testing/server-process.js';
 
 const MODEL = join(process.cwd(), 'src/families/fixtures/yolov8.onnx');
@@ -20,15 +21,8 @@ before(async () => {
 });
 after(() => server?.stop());
 
-const detect = (body: BodyInit, type = 'image/png', query = '') =>
-  fetch(`${server.url}/v1/detect/tiny${query}`, { method: 'POST', headers: { 'content-type': type }, body });
-const infer = (body: string) =>
-  fetch(`${server.url}/v2/models/tiny/infer`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-const v2 = (input: unknown) => JSON.stringify({ inputs: [input] });
+const detect = (body: BodyInit) =>
+  fetch(`${server.url}/v1/detect/tiny`, { method: 'POST', headers: { 'content-type': 'image/png' }, body });
 
 async function assertStillServing() {
   assert.equal(server.child.exitCode, null, 'the server exited');
@@ -51,36 +45,16 @@ test('200 detect requests over 8 connections all succeed', async () => {
   assert.equal(r['2xx'], 200);
 });
 
-const malformed: [string, () => Promise<Response>][] = [
-  ['a truncated PNG', () => detect(photo.subarray(0, photo.length >> 1))],
-  ['garbage bytes as an image', () => detect(Buffer.from('not an image at all, just text'))],
-  ['an empty body', () => detect(Buffer.alloc(0))],
-  ['a non-number threshold', () => detect(photo, 'image/png', '?threshold=abc')],
-  [
-    'a truncated multipart body',
-    () => detect('--x\r\nContent-Disposition: form-data; name="image"', 'multipart/form-data; boundary=x'),
-  ],
-  ['JSON that does not parse', () => infer('{"inputs": [')],
-  ['inputs of the wrong JSON type', () => infer('{"inputs": "image"}')],
-  [
-    'a tensor with a huge shape',
-    () => infer(v2({ name: 'images', shape: [1e9, 1e9, 3, 3], datatype: 'FP32', data: [1] })),
-  ],
-  [
-    'a tensor whose datatype does not exist',
-    () => infer(v2({ name: 'images', shape: [1], datatype: 'FP99', data: [1] })),
-  ],
-  ['FP32 data given as strings', () => infer(v2({ name: 'images', shape: [2], datatype: 'FP32', data: ['a', 'b'] }))],
-  ['a BYTES image that is garbage', () => infer(v2({ name: 'image', shape: [1], datatype: 'BYTES', data: ['AAAA'] }))],
-];
+const malformed = () => malformedRequests(server.url, 'tiny', photo);
+const NAMES = malformedRequests('http://127.0.0.1', 'tiny', photo).map((m) => m.name);
 
 /** Known server bug, for the serve branch: a truncated multipart body answers 500, not 400. */
 const KNOWN_500 = new Set<string>();
 
-for (const [name, send] of malformed) {
+for (const [i, name] of NAMES.entries()) {
   const todo = KNOWN_500.has(name) ? 'serve answers 500 "Unexpected end of multipart data"' : undefined;
   test(`${name} is refused with a 4xx and the server keeps serving`, { todo }, async () => {
-    const r = await send();
+    const r = await malformed()[i]!.send();
     assert.ok(r.status >= 400 && r.status < 500, `${r.status} ${await r.text()}`);
     await assertStillServing();
   });
@@ -109,7 +83,11 @@ test('bodies cut off mid-request by the client leave the server serving', async 
 
 test('a flood of all the malformed requests at once leaves the server serving', async () => {
   const statuses = await Promise.all(
-    Array.from({ length: 10 }, () => malformed.filter(([n]) => !KNOWN_500.has(n)).map(([, send]) => send())).flat(),
+    Array.from({ length: 10 }, () =>
+      malformed()
+        .filter((m) => !KNOWN_500.has(m.name))
+        .map((m) => m.send()),
+    ).flat(),
   );
   assert.ok(statuses.every((r) => r.status < 500));
   await assertStillServing();

@@ -65,14 +65,22 @@ export async function detectWith(
   return Promise.all(
     requests.map(async (r) => {
       const t = performance.now();
-      const image = await decodeForServing(r.bytes, limits);
+      // Queued requests wait for this one while it decodes (and only then: see Batcher).
+      const expected = v.batcher.expect();
+      let image: RawImage;
+      try {
+        image = await decodeForServing(r.bytes, limits);
+      } catch (e) {
+        v.batcher.withdraw(expected);
+        throw e;
+      }
       const decodeMs = performance.now() - t;
       const options: DetectOptions = {
         scoreThreshold: r.scoreThreshold ?? v.config.scoreThreshold ?? 0.25,
         maxDetections: r.maxDetections ?? v.config.maxDetections ?? 100,
       };
       const remaining = Math.max(1, limits.timeoutMs - (performance.now() - started));
-      const result = await v.batcher.submit(image, options, remaining);
+      const result = await v.batcher.submit(image, options, remaining, expected);
       return {
         model: v.model,
         version: v.version,

@@ -62,6 +62,38 @@ function flatten(data: unknown, out: unknown[] = []): unknown[] {
   return out;
 }
 
+/** Leaves of nested JSON data, and whether they are all numbers or booleans (no copy made). */
+function countValues(data: unknown, into = { count: 0, numeric: true }): { count: number; numeric: boolean } {
+  if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) {
+      const x = data[i];
+      if (Array.isArray(x)) countValues(x, into);
+      else {
+        into.count++;
+        if (typeof x !== 'number' && typeof x !== 'boolean') into.numeric = false;
+      }
+    }
+  } else {
+    into.count++;
+    if (typeof data !== 'number' && typeof data !== 'boolean') into.numeric = false;
+  }
+  return into;
+}
+
+/** Writes nested JSON numbers straight into a typed array (INT64: truncated, as BigInt). */
+function fillValues(data: unknown, out: Tensor['data'], at: number): number {
+  const items = Array.isArray(data) ? data : [data];
+  const big = out instanceof BigInt64Array;
+  const numbers = out as Float64Array;
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i];
+    if (Array.isArray(x)) at = fillValues(x, out, at);
+    else if (big) (out as BigInt64Array)[at++] = BigInt(Math.trunc(Number(x)));
+    else numbers[at++] = Number(x);
+  }
+  return at;
+}
+
 /** BYTES in JSON are strings; an image travels base64-encoded (`parameters.content_type: "base64"`, a `{"b64": ...}` element, or any string that is base64). */
 function bytesElement(x: unknown, where: string): Uint8Array {
   if (x && typeof x === 'object' && 'b64' in x) return fromBase64((x as { b64: unknown }).b64, where);
@@ -137,15 +169,12 @@ export function decodeInputs(inputs: unknown, binary: Uint8Array | undefined): D
       }
       data = new Array_(bytes.slice().buffer);
     } else {
-      const flat = flatten(raw.data);
-      if (flat.length !== n)
-        throw new HttpError(400, `${where}: shape [${shape}] needs ${n} values, got ${flat.length}`);
-      if (flat.some((x) => typeof x !== 'number' && typeof x !== 'boolean'))
-        throw new HttpError(400, `${where}.data must hold numbers`);
-      data =
-        dt === 'INT64'
-          ? BigInt64Array.from(flat as number[], (x) => BigInt(Math.trunc(Number(x))))
-          : (Array_ as typeof Float64Array).from(flat as number[], Number);
+      const found = countValues(raw.data);
+      if (found.count !== n)
+        throw new HttpError(400, `${where}: shape [${shape}] needs ${n} values, got ${found.count}`);
+      if (!found.numeric) throw new HttpError(400, `${where}.data must hold numbers`);
+      data = new Array_(n);
+      fillValues(raw.data, data, 0);
     }
     return { name, datatype: dt, shape, tensor: { type: TO_TYPE[dt], dims: shape, data } };
   });

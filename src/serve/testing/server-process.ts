@@ -21,12 +21,24 @@ export interface ServerProcess {
 /** detkit's JSON event line, or a plain "listening on <url>". */
 const LISTENING = /"event":"listening","address":"([^"]+)"|listening (?:on|at) (https?:\/\/[^\s"]+:\d+)/i;
 
-export function startServerProcess(args: string[] = [], options: { timeoutMs?: number } = {}): Promise<ServerProcess> {
-  const main = join(process.cwd(), 'dist/cli/detkit.js');
-  const child = spawn(process.execPath, [main, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CI: '1' },
-  });
+export interface ServerProcessOptions {
+  timeoutMs?: number;
+  /** Flags for node itself, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
+  /** The CLI to run (default: this build's dist/cli/detkit.js), e.g. another build to compare with. */
+  cli?: string;
+}
+
+export function startServerProcess(args: string[] = [], options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const main = options.cli ?? join(process.cwd(), 'dist/cli/detkit.js');
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), main, 'serve', '--host', '127.0.0.1', '--port', '0', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: '1' },
+    },
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
