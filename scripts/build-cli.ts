@@ -25,8 +25,9 @@ export async function buildCliBundle(root = process.cwd(), outdir = join(root, '
     absWorkingDir: root,
     entryPoints: {
       detkit: join(root, 'dist/src/cli/main.js'),
-      // Started with `new Worker(new URL('./coco-eval-worker.js', import.meta.url))` from a chunk here.
+      // Workers are started with `new Worker(new URL('./<name>.js', import.meta.url))` from a chunk here.
       'coco-eval-worker': join(root, 'dist/src/io/coco-eval-worker.js'),
+      'openimages-worker': join(root, 'dist/src/io/openimages-worker.js'),
     },
     outdir,
     bundle: true,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-const main = join(process.cwd(), 'dist/src/cli/main.js');
+const main = join(process.cwd(), 'dist/cli/detkit.js');
 const root = mkdtempSync(join(tmpdir(), 'detkit-oi-fast-'));
 after(() => process.env.KEEP_TEST_DIR || rmSync(root, { recursive: true, force: true }));
 
