@@ -7,8 +7,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { DetkitError } from '../core/errors.js';
 import { extname, joinPath } from '../core/paths.js';
+import { splitsInOneFileLoss } from '../formats/coco-stream.js';
 import { categoryLine } from '../formats/coco-write.js';
-import type { LossReport } from '../formats/index.js';
 import { imageFolder, readSizes, splitName, unpackSize } from '../formats/openimages-files.js';
 import { type AttributeCounts, ByteText } from '../formats/openimages-lines.js';
 import { copyRows } from '../formats/openimages-scan.js';
@@ -165,15 +165,7 @@ export async function writeCocoFromOpenImages(
     await threads.close().catch(() => {});
     for (const t of targetList) closeSync(t.fd);
   }
-  const loss: LossReport = [];
-  if (splitInSingleFile > 0) {
-    loss.push({
-      what: 'splits',
-      count: splitInSingleFile,
-      message: 'split assignments in a single JSON file (write to a folder to keep one file per split)',
-    });
-  }
-  return { images, annotations: nextId, loss };
+  return { images, annotations: nextId, loss: splitsInOneFileLoss(splitInSingleFile) };
 }
 
 function grow<T extends Uint8Array | Uint32Array>(a: T, n: number): T {

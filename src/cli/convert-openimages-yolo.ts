@@ -10,8 +10,9 @@ import type { LossReport } from '../formats/index.js';
 import { imageFolder, splitName } from '../formats/openimages-files.js';
 import type { AttributeCounts } from '../formats/openimages-lines.js';
 import { copyRows } from '../formats/openimages-scan.js';
+import { dataYamlSplits } from '../formats/yolo-stream.js';
 import { classMapping } from '../formats/yolo-write.js';
-import { formatDataYaml, YOLO_SPLITS } from '../formats/yolo-yaml.js';
+import { formatDataYaml } from '../formats/yolo-yaml.js';
 import { OpenImagesThreads, type YoloJob } from '../io/openimages-threads.js';
 import { type OpenImagesSource, type Written, writeThreads } from './convert-openimages.js';
 
@@ -86,15 +87,7 @@ export async function writeYoloFromOpenImages(
   } finally {
     await threads.close();
   }
-  const known = (YOLO_SPLITS as readonly string[]).filter((s) => splits.has(s));
-  const others = [...splits].filter((s) => !known.includes(s)).sort();
-  const yaml: [string, string][] =
-    splits.size === 0
-      ? [
-          ['train', 'images'],
-          ['val', 'images'],
-        ]
-      : [...known, ...others].map((s) => [s, `images/${s}`]);
+  const yaml = dataYamlSplits(splits);
   writeFileSync(`${out}/data.yaml`, formatDataYaml(yaml, names, 'detect'));
   for (const folder of new Set(yaml.map(([, f]) => f))) mkdirSync(`${out}/${folder}`, { recursive: true });
   warn('images were not copied: put them under images/ before training or reading this dataset back');

@@ -9,10 +9,8 @@
  * other decimal that short lies within the double's rounding interval — so its digits are
  * written without asking the engine. Otherwise it falls back to `${v}`.
  */
-const POW10 = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-  1e21, 1e22,
-];
+import { POW10 } from '../core/decimal.js';
+
 const MAX_DIGITS = 1e15;
 const encoder = new TextEncoder();
 

@@ -28,6 +28,18 @@ interface CocoTarget {
   images: Set<number>;
 }
 
+/** What one COCO file loses of `count` images' splits (a folder keeps one file per split). */
+export function splitsInOneFileLoss(count: number): LossReport {
+  if (count === 0) return [];
+  return [
+    {
+      what: 'splits',
+      count,
+      message: 'split assignments in a single JSON file (write to a folder to keep one file per split)',
+    },
+  ];
+}
+
 export function canWriteCocoStream(_header: StreamHeader, options: WriteOptions = {}): boolean {
   return options.results !== true && !options.copyImages;
 }
@@ -101,14 +113,7 @@ export async function openCocoStreamWriter(
         await out.put(categories ? `\n${categories}\n]\n}\n` : ']\n}\n');
         await out.close();
       }
-      const loss: LossReport = [];
-      if (splitInSingleFile > 0) {
-        loss.push({
-          what: 'splits',
-          count: splitInSingleFile,
-          message: 'split assignments in a single JSON file (write to a folder to keep one file per split)',
-        });
-      }
+      const loss = splitsInOneFileLoss(splitInSingleFile);
       return { files: [...targets.values()].map((t) => t.path), loss };
     },
   };

@@ -4,6 +4,7 @@
  * holding a quote takes the general RFC 4180 split (DisplayNames with commas, `""` escapes).
  * Quoted fields spanning lines are not supported (no Open Images file has one).
  */
+import { POW10 } from '../core/decimal.js';
 import { DetkitError } from '../core/errors.js';
 import type { FileAccess } from '../core/files.js';
 
@@ -106,8 +107,6 @@ export function splitCsvLine(text: string, start: number, end: number, file: str
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) || value.trim() !== value ? `"${value.replaceAll('"', '""')}"` : value;
 }
-
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 
 /**
  * The number in `text[start, end)`, NaN when it is not one. Plain decimals of up to 15 digits

@@ -5,10 +5,9 @@
  * makes), at a fraction of the cost: sums and differences of the 6-decimal coordinates are
  * printed from their digits when that is exact (ByteText.decimal).
  */
+import { POW10 } from '../core/decimal.js';
 import { ByteText } from './byte-text.js';
 import type { RowColumns } from './openimages-scan.js';
-
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 
 /**
  * Attribute names of a row in the order `AnnotationTable.attributesOf` gives them: the flags
@@ -19,6 +18,23 @@ const FLAG_NAMES = ['occluded', 'truncated', 'group_of', 'depiction', 'inside'];
 const TABLE_FLAG_ORDER = [1, 0, 2];
 /** Per-axis values between the two passes of a record (no array per row). */
 const scratch = new Float64Array(6);
+/** `alignCorners`' result: the two mantissas on one decimal scale, and that scale. */
+const aligned = new Float64Array(3);
+
+/** Mantissas of corner coordinates `i` and `i + 2` brought to the finer of their two decimal scales. */
+function alignCorners(m: Float64Array, s: Uint8Array, i: number): void {
+  let a = m[i];
+  let b = m[i + 2];
+  let scale = s[i];
+  if (s[i] !== s[i + 2]) {
+    scale = Math.max(s[i], s[i + 2]);
+    a *= POW10[scale - s[i]];
+    b *= POW10[scale - s[i + 2]];
+  }
+  aligned[0] = a;
+  aligned[1] = b;
+  aligned[2] = scale;
+}
 
 /** Calls `name(attribute, value)` for each attribute of `row`, in attributesOf order. */
 function forEachAttribute(flags: Int8Array, row: number, name: (k: number, value: true | null) => void): void {
@@ -65,18 +81,12 @@ export function yoloLine(out: ByteText, cls: number, rows: RowColumns, row: numb
   const q = row * 4;
   for (let axis = 0; axis < 2; axis++) {
     const i = q + axis;
-    const v1 = c[i];
-    const v2 = c[i + 2];
-    let a = m[i];
-    let b = m[i + 2];
-    let scale = s[i];
-    if (s[i] !== s[i + 2]) {
-      scale = Math.max(s[i], s[i + 2]);
-      a *= POW10[scale - s[i]];
-      b *= POW10[scale - s[i + 2]];
-    }
+    alignCorners(m, s, i);
+    const a = aligned[0];
+    const b = aligned[1];
+    const scale = aligned[2];
     out.byte(32);
-    out.decimal((v1 + v2) / 2, (a + b) * 5, scale + 1);
+    out.decimal((c[i] + c[i + 2]) / 2, (a + b) * 5, scale + 1);
     scratch[axis] = b - a;
     scratch[axis + 2] = scale;
   }
@@ -118,17 +128,10 @@ export function cocoAnnotation(
     const x = c[i] * W;
     if (axis === 1) out.byte(44);
     out.decimal(x, m[i] * W, s[i]);
-    let a = m[i];
-    let b = m[i + 2];
-    let scale = s[i];
-    if (s[i] !== s[i + 2]) {
-      scale = Math.max(s[i], s[i + 2]);
-      a *= POW10[scale - s[i]];
-      b *= POW10[scale - s[i + 2]];
-    }
+    alignCorners(m, s, i);
     scratch[axis] = c[i + 2] * W - x;
-    scratch[axis + 2] = (b - a) * W;
-    scratch[axis + 4] = scale;
+    scratch[axis + 2] = (aligned[1] - aligned[0]) * W;
+    scratch[axis + 4] = aligned[2];
   }
   const sp = scratch;
   out.byte(44);

@@ -8,10 +8,11 @@
  * header name, normalised corners parsed exactly like `parseDecimal`, flags 1 / 0 / -1, Source
  * other than `xclick` and Confidence other than 1 kept per row. Each coordinate also keeps its
  * decimal digits (`mantissas`, `scales`) so writers can print sums and differences without
- * float noise when that is exact (see openimages-decimal.ts). Columns beyond the 13 standard
+ * float noise when that is exact (see ByteText.decimal in byte-text.ts). Columns beyond the 13 standard
  * ones are not handled here (`scannable` says so; the general reader takes those files).
  */
 import type { CategoryId } from '../core/dataset.js';
+import { POW10 } from '../core/decimal.js';
 import { DetkitError } from '../core/errors.js';
 import { parseDecimal, splitCsvLine } from './csv-text.js';
 import { type ImageIndex, MidTable, text } from './openimages-ids.js';
@@ -38,7 +39,6 @@ const REQUIRED = ['ImageID', 'LabelName', 'XMin', 'XMax', 'YMin', 'YMax'];
 export const FLAG_COLUMNS = ['IsOccluded', 'IsTruncated', 'IsGroupOf', 'IsDepiction', 'IsInside'] as const;
 const COORDINATE_COLUMNS = ['XMin', 'YMin', 'XMax', 'YMax'] as const;
 const FILE_ORDER = [0, 2, 1, 3];
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 
 /** True when every header column is one the scanner knows (and the required ones are there). */
 export function scannable(header: string[]): boolean {

@@ -17,6 +17,23 @@ import { formatBoxLine } from './yolo-lines.js';
 import { classMapping } from './yolo-write.js';
 import { formatDataYaml, parseTask, YOLO_SPLITS } from './yolo-yaml.js';
 
+/**
+ * data.yaml's split entries for the splits a streamed dataset's images had: YOLO's own split
+ * names first, then the others sorted, each under images/<split>; without splits, train and val
+ * both point at images/.
+ */
+export function dataYamlSplits(splits: ReadonlySet<string>): [string, string][] {
+  if (splits.size === 0) {
+    return [
+      ['train', 'images'],
+      ['val', 'images'],
+    ];
+  }
+  const known = (YOLO_SPLITS as readonly string[]).filter((s) => splits.has(s));
+  const others = [...splits].filter((s) => !known.includes(s)).sort();
+  return [...known, ...others].map((s) => [s, `images/${s}`]);
+}
+
 export function canWriteYoloStream(header: StreamHeader, options: WriteOptions = {}): boolean {
   const task = parseTask(options.task, {});
   if (task) return task === 'detect';
@@ -100,15 +117,7 @@ export async function openYoloStreamWriter(
         const path = `${out}/${label}`;
         await files.writeText(path, (await files.readText(path)) + text);
       }
-      const known = (YOLO_SPLITS as readonly string[]).filter((s) => splits.has(s));
-      const others = [...splits].filter((s) => !known.includes(s)).sort();
-      const yaml: [string, string][] =
-        splits.size === 0
-          ? [
-              ['train', 'images'],
-              ['val', 'images'],
-            ]
-          : [...known, ...others].map((s) => [s, `images/${s}`]);
+      const yaml = dataYamlSplits(splits);
       await files.writeText(`${out}/data.yaml`, formatDataYaml(yaml, names, 'detect'));
       for (const dir of new Set(yaml.map(([, folder]) => folder))) await files.mkdir(joinPath(out, dir));
       options.warn?.('images were not copied: put them under images/ before training or reading this dataset back');

@@ -4,10 +4,8 @@
  * exactly as JSON.parse does (Clinger's fast path when it is exact, Number() otherwise); nested
  * values (segmentations) and escaped strings go through JSON.parse on their slice.
  */
+import { POW10 } from '../../core/decimal.js';
 import { DetkitError, type ErrorLocation } from '../../core/errors.js';
-
-// biome-ignore format: a table
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 const utf8 = new TextDecoder();
 

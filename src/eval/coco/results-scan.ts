@@ -5,10 +5,8 @@
  * the run and goes to the general reader (load.ts), which also words the errors.
  */
 import type { AnnotationTable } from '../../core/dataset.js';
+import { POW10 } from '../../core/decimal.js';
 import type { IdIndex } from './group.js';
-
-// biome-ignore format: a table
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const IMAGE_ID = ascii('{"image_id":');
