@@ -90,25 +90,24 @@ export function writeResult(
 ): Json {
   const score = t.hasScore(row) ? { score: t.scores[row] } : {};
   const label = names.get(t.categoryIds[row]) ?? String(t.categoryIds[row]);
-  const id = String(t.ids[row]);
+  // Key order as Label Studio exports a region.
+  const region = (from_name: string, type: string, value: Json): Json => ({
+    id: String(t.ids[row]),
+    from_name,
+    to_name: 'image',
+    type,
+    original_width: W,
+    original_height: H,
+    image_rotation: 0,
+    value,
+    ...score,
+  });
   const seg = t.segmentations.get(row);
   if (Array.isArray(seg) && seg.length > 0) {
     loss.extraRings += seg.length - 1;
     const points: number[][] = [];
     for (let i = 0; i + 1 < seg[0].length; i += 2) points.push([pct(seg[0][i], W), pct(seg[0][i + 1], H)]);
-    const value = { points, closed: true, polygonlabels: [label] };
-    const type = 'polygonlabels';
-    return {
-      id,
-      from_name: 'polygon',
-      to_name: 'image',
-      type,
-      original_width: W,
-      original_height: H,
-      image_rotation: 0,
-      value,
-      ...score,
-    };
+    return region('polygon', 'polygonlabels', { points, closed: true, polygonlabels: [label] });
   }
   let box: Box = t.bbox(row);
   let rotation = 0;
@@ -121,24 +120,12 @@ export function writeResult(
       rotation = a.rotation;
     } else loss.unrotated++;
   }
-  const value = {
+  return region('label', 'rectanglelabels', {
     x: pct(box[0], W),
     y: pct(box[1], H),
     width: pct(box[2], W),
     height: pct(box[3], H),
     rotation,
     rectanglelabels: [label],
-  };
-  const type = 'rectanglelabels';
-  return {
-    id,
-    from_name: 'label',
-    to_name: 'image',
-    type,
-    original_width: W,
-    original_height: H,
-    image_rotation: 0,
-    value,
-    ...score,
-  };
+  });
 }
