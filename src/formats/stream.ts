@@ -80,33 +80,3 @@ export function resetTable(t: AnnotationTable): AnnotationTable {
   t.extras.clear();
   return t;
 }
-
-/** At most `limit` writes in flight: `run` waits for a free slot, `drain` for all of them. */
-export class WriteQueue {
-  private pending = 0;
-  private waiters: (() => void)[] = [];
-  private failure: unknown;
-
-  constructor(private readonly limit: number) {}
-
-  async run(write: () => Promise<void>): Promise<void> {
-    if (this.failure) throw this.failure;
-    while (this.pending >= this.limit) await new Promise<void>((ok) => this.waiters.push(ok));
-    this.pending++;
-    write()
-      .catch((e) => {
-        this.failure ??= e;
-      })
-      .finally(() => {
-        this.pending--;
-        this.waiters.shift()?.();
-      });
-  }
-
-  async drain(): Promise<void> {
-    while (this.pending > 0) await new Promise<void>((ok) => this.waiters.push(ok));
-    // Wake any other drainer too.
-    for (const w of this.waiters.splice(0)) w();
-    if (this.failure) throw this.failure;
-  }
-}

@@ -8,9 +8,8 @@
  */
 import { AnnotationTable, type Category, Dataset, type ImageRecord } from '../../core/dataset.js';
 import { DetkitError } from '../../core/errors.js';
-import type { FileAccess } from '../../core/files.js';
+import { type FileAccess, type FileContent, writeFiles } from '../../core/files.js';
 import { joinPath, stem } from '../../core/paths.js';
-import { FILE_CONCURRENCY } from '../../core/pool.js';
 import type {
   DatasetStream,
   ImageBatch,
@@ -22,7 +21,7 @@ import type {
 } from '../format.js';
 import { forEachOrdered } from '../shared/ordered.js';
 import { SIZE_CONCURRENCY, sizeImagesFromHeaders } from '../shared/values.js';
-import { resetTable, WriteQueue } from '../stream.js';
+import { resetTable } from '../stream.js';
 import { frameImage, frameLines, kittiFrames, labelPath } from './layout.js';
 import { formatObject, type LineLoss, lineLossReport, objectType, readObject } from './lines.js';
 
@@ -93,7 +92,6 @@ export async function openKittiStreamWriter(
   const labelDir = joinPath(path, 'label_2');
   await files.mkdir(labelDir);
   const names = new Map(header.categories.map((c) => [c.id, c.name]));
-  const queue = new WriteQueue(FILE_CONCURRENCY);
   /** Image id by frame: a second image on the same frame is an error, the same image appends. */
   const owner = new Map<string, number>();
   const appended = new Map<string, string>();
@@ -102,6 +100,7 @@ export async function openKittiStreamWriter(
   return {
     async add(batch: ImageBatch) {
       const t = batch.annotations;
+      const labels: FileContent[] = [];
       for (let k = 0; k < batch.images.length; k++) {
         const image = batch.images[k];
         const frame = stem(image.file);
@@ -120,12 +119,13 @@ export async function openKittiStreamWriter(
           continue;
         }
         owner.set(frame, image.id);
-        await queue.run(() => files.writeText(joinPath(labelDir, `${frame}.txt`), text));
-        options.progress?.(++done, 0);
+        labels.push({ path: joinPath(labelDir, `${frame}.txt`), data: text });
       }
+      await writeFiles(files, labels.length, (k) => labels[k]);
+      done += labels.length;
+      options.progress?.(done, 0);
     },
     async close(): Promise<WriteResult> {
-      await queue.drain();
       for (const [frame, text] of appended) {
         const file = joinPath(labelDir, `${frame}.txt`);
         await files.writeText(file, (await files.readText(file)) + text);
